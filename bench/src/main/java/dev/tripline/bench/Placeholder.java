@@ -1,0 +1,3 @@
+package dev.tripline.bench;
+
+final class Placeholder {}

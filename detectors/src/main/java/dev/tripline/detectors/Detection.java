@@ -1,0 +1,51 @@
+package dev.tripline.detectors;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A rule fired for one key. Carries its provenance so that an operator can see why it fired.
+ *
+ * @param id deterministic id: the same rule version, key and triggering events give the same id
+ * @param ruleId the rule that fired
+ * @param ruleVersion that rule's version
+ * @param key the group-by field values, in the rule's group-by order, e.g. {@code {ip=203.0.113.7}}
+ * @param windowStart event time of the oldest event counted
+ * @param windowEnd event time of the event that crossed the threshold
+ * @param count how many events (or distinct values) were counted
+ * @param eventIds ids of the events counted, oldest first (at most {@link #MAX_EVENT_IDS}, keeping
+ *     the first and the newest)
+ * @param firstEventId id of the oldest event counted
+ * @param lastEventId id of the event that crossed the threshold
+ * @param detectedAt wall-clock time of the detection, from the engine's clock
+ * @param notify destination ids of the rule
+ */
+public record Detection(
+    String id,
+    String ruleId,
+    String ruleVersion,
+    Map<String, Object> key,
+    Instant windowStart,
+    Instant windowEnd,
+    int count,
+    List<String> eventIds,
+    String firstEventId,
+    String lastEventId,
+    Instant detectedAt,
+    List<String> notify) {
+
+  /** The most event ids a detection lists. */
+  public static final int MAX_EVENT_IDS = 100;
+
+  public Detection {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(ruleId, "ruleId");
+    key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
+    eventIds = List.copyOf(eventIds);
+    notify = List.copyOf(notify);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.tripline.rules;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One validated detection rule, as loaded from a YAML rule file.
+ *
+ * @param id unique rule id
+ * @param version the author's {@code version:}, or a hash of the definition when absent, so that a
+ *     changed rule is a new version
+ * @param description free text, may be empty
+ * @param on event types the rule looks at; empty means every type
+ * @param where an optional filter; {@link Condition#ALWAYS} when absent
+ * @param detector what to detect
+ * @param cooldown quiet period per rule and key after a detection; {@link Duration#ZERO} for none
+ * @param notify destination ids to deliver detections to
+ * @param origin where the rule was defined, for messages
+ */
+public record Rule(
+    String id,
+    String version,
+    String description,
+    Set<String> on,
+    Condition where,
+    DetectorSpec detector,
+    Duration cooldown,
+    List<String> notify,
+    SourcePosition origin) {
+
+  public Rule {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(version, "version");
+    description = description == null ? "" : description;
+    on = Set.copyOf(on);
+    where = where == null ? Condition.ALWAYS : where;
+    Objects.requireNonNull(detector, "detector");
+    cooldown = cooldown == null ? Duration.ZERO : cooldown;
+    notify = List.copyOf(notify);
+  }
+
+  /** Whether this rule looks at events of the given type. */
+  public boolean appliesTo(String type) {
+    return on.isEmpty() || on.contains(type);
+  }
+}
