@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param firstEventId id of the oldest event counted
  * @param lastEventId id of the event that crossed the threshold
  * @param detectedAt wall-clock time of the detection, from the engine's clock
- * @param notify destination ids of the rule
+ * @param destinations the rule's {@code notify:} destination ids
  */
 public record Detection(
     String id,
@@ -36,7 +36,7 @@ public record Detection(
     String firstEventId,
     String lastEventId,
     Instant detectedAt,
-    List<String> notify) {
+    List<String> destinations) {
 
   /** The most event ids a detection lists. */
   public static final int MAX_EVENT_IDS = 100;
@@ -46,6 +46,6 @@ public record Detection(
     Objects.requireNonNull(ruleId, "ruleId");
     key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
     eventIds = List.copyOf(eventIds);
-    notify = List.copyOf(notify);
+    destinations = List.copyOf(destinations);
   }
 }

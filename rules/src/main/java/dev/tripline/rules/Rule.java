@@ -16,7 +16,7 @@ import java.util.Set;
  * @param where an optional filter; {@link Condition#ALWAYS} when absent
  * @param detector what to detect
  * @param cooldown quiet period per rule and key after a detection; {@link Duration#ZERO} for none
- * @param notify destination ids to deliver detections to
+ * @param destinations the {@code notify:} destination ids to deliver detections to
  * @param origin where the rule was defined, for messages
  */
 public record Rule(
@@ -27,7 +27,7 @@ public record Rule(
     Condition where,
     DetectorSpec detector,
     Duration cooldown,
-    List<String> notify,
+    List<String> destinations,
     SourcePosition origin) {
 
   public Rule {
@@ -38,7 +38,7 @@ public record Rule(
     where = where == null ? Condition.ALWAYS : where;
     Objects.requireNonNull(detector, "detector");
     cooldown = cooldown == null ? Duration.ZERO : cooldown;
-    notify = List.copyOf(notify);
+    destinations = List.copyOf(destinations);
   }
 
   /** Whether this rule looks at events of the given type. */
