@@ -1,0 +1,127 @@
+package dev.tripline.gateway;
+
+import dev.tripline.gateway.config.ConfigException;
+import dev.tripline.gateway.config.ConfigLoader;
+import dev.tripline.gateway.config.GatewayConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code serve} (the default) runs the gateway, {@code receiver} runs the demo
+ * webhook receiver.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+  private static final Path DEFAULT_CONFIG = Path.of("config", "tripline.yaml");
+
+  private static final String USAGE =
+      """
+      usage: java -jar tripline.jar [serve] [--config FILE]
+             java -jar tripline.jar receiver [--port 9000] [--secret whsec_...]
+
+        serve      run the gateway (default); config from FILE or config/tripline.yaml,
+                   every key overridable by TRIPLINE_* environment variables
+        receiver   a demo webhook receiver that verifies Standard Webhooks signatures
+                   and prints each delivery
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    List<String> list = List.of(args);
+    boolean named = !list.isEmpty() && !list.get(0).startsWith("-");
+    String command = named ? list.get(0) : "serve";
+    List<String> options = named ? list.subList(1, list.size()) : list;
+    if (options.contains("--help") || options.contains("-h")) {
+      command = "help";
+    }
+    try {
+      switch (command) {
+        case "serve" -> serve(options);
+        case "receiver" -> DemoReceiver.run(options);
+        case "help" -> System.out.print(USAGE);
+        default -> usageError("unknown command: " + command);
+      }
+    } catch (IllegalArgumentException e) {
+      usageError(e.getMessage());
+    }
+  }
+
+  private static void serve(List<String> options) {
+    Path configFile = DEFAULT_CONFIG;
+    boolean named = false;
+    for (int i = 0; i < options.size(); i++) {
+      if (options.get(i).equals("--config") && i + 1 < options.size()) {
+        configFile = Path.of(options.get(++i));
+        named = true;
+      } else {
+        throw new IllegalArgumentException("unknown option: " + options.get(i));
+      }
+    }
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(configFile, named, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
+    Gateway gateway;
+    try {
+      gateway =
+          Gateway.start(vertx, config, registry)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("tripline: cannot start: " + cause.getMessage());
+      log.debug("start failed", cause);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stop gateway [signal: shutdown]");
+                  try {
+                    gateway
+                        .stop()
+                        .eventually(vertx::close)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                  } catch (Exception e) {
+                    log.warn("stop gateway incomplete [cause: {}]", e.toString());
+                  }
+                },
+                "tripline-shutdown"));
+  }
+
+  private static void usageError(String message) {
+    System.err.println("tripline: " + message);
+    System.err.print(USAGE);
+    System.exit(2);
+  }
+}

@@ -1,0 +1,347 @@
+package dev.tripline.gateway.config;
+
+import dev.tripline.rules.DataSizes;
+import dev.tripline.rules.Durations;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key the gateway reads, with its default. This list is the single source of
+ * truth: the loader accepts exactly these keys and the README's reference is checked against it.
+ */
+public final class ConfigKeys {
+
+  public static final ConfigKey<String> HTTP_HOST =
+      key("http.host", "string", "", "0.0.0.0", "Address the HTTP server binds to.", nonEmpty());
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key("http.port", "integer", "", "8080", "HTTP port; 0 picks a free port.", intIn(0, 65535));
+  public static final ConfigKey<List<String>> HTTP_TRUSTED_PROXIES =
+      key(
+          "http.trusted-proxies",
+          "list of IPs/CIDRs",
+          "",
+          "",
+          "Peers whose X-Forwarded-For is believed; from any other peer the peer address is the client IP.",
+          ConfigKeys::stringList);
+  public static final ConfigKey<Integer> HTTP_INSTANCES =
+      key(
+          "http.instances",
+          "integer",
+          "",
+          "0",
+          "HTTP server verticles sharing the port; 0 means one per CPU core.",
+          intIn(0, 256));
+
+  public static final ConfigKey<Long> INGEST_MAX_BODY_SIZE =
+      key(
+          "ingest.max-body-size",
+          "size",
+          "bytes (B, KiB, MiB)",
+          "512KiB",
+          "Largest HTTP body or WebSocket message; larger bodies get 413.",
+          sizeIn(1024, 64L * 1024 * 1024));
+  public static final ConfigKey<Integer> INGEST_MAX_BATCH_EVENTS =
+      key(
+          "ingest.max-batch-events",
+          "integer",
+          "events",
+          "500",
+          "Most events in one batch; more get 400.",
+          intIn(1, 100_000));
+  public static final ConfigKey<Integer> INGEST_MAX_JSON_DEPTH =
+      key(
+          "ingest.max-json-depth",
+          "integer",
+          "levels",
+          "64",
+          "Deepest JSON nesting accepted; deeper bodies get 400.",
+          intIn(3, 1000));
+  public static final ConfigKey<Duration> INGEST_MAX_CLOCK_SKEW =
+      key(
+          "ingest.max-clock-skew",
+          "duration",
+          "",
+          "10m",
+          "How far in the future an event timestamp may be before it is rejected.",
+          durationAtLeast(Duration.ZERO));
+  public static final ConfigKey<Integer> INGEST_MAX_FRAMES_IN_FLIGHT =
+      key(
+          "ingest.max-frames-in-flight",
+          "integer",
+          "frames",
+          "16",
+          "WebSocket frames per connection awaiting durability before reading pauses.",
+          intIn(1, 10_000));
+  public static final ConfigKey<Integer> INGEST_QUEUE_CAPACITY =
+      key(
+          "ingest.queue-capacity",
+          "integer",
+          "events",
+          "20000",
+          "Events waiting to be written; when full, HTTP answers 503 and WebSockets pause.",
+          intIn(1, 10_000_000));
+  public static final ConfigKey<Integer> INGEST_WRITE_BATCH_SIZE =
+      key(
+          "ingest.write-batch-size",
+          "integer",
+          "events",
+          "1000",
+          "Most events in one group-committed bulk write.",
+          intIn(1, 100_000));
+  public static final ConfigKey<Integer> INGEST_WRITE_CONCURRENCY =
+      key(
+          "ingest.write-concurrency",
+          "integer",
+          "writes",
+          "4",
+          "Bulk writes in flight at once.",
+          intIn(1, 256));
+  public static final ConfigKey<Duration> INGEST_RETRY_AFTER =
+      key(
+          "ingest.retry-after",
+          "duration",
+          "",
+          "1s",
+          "Retry-After sent with 503 when the queue is full or the store is unavailable.",
+          durationAtLeast(Duration.ofSeconds(1)));
+
+  public static final ConfigKey<String> MONGO_URI =
+      key(
+          "mongo.uri",
+          "string",
+          "",
+          "",
+          "MongoDB connection string; empty starts the embedded MongoDB-compatible server.",
+          s -> s);
+  public static final ConfigKey<String> MONGO_DATABASE =
+      key("mongo.database", "string", "", "tripline", "Database name.", nonEmpty());
+  public static final ConfigKey<Duration> MONGO_TIMEOUT =
+      key(
+          "mongo.timeout",
+          "duration",
+          "",
+          "10s",
+          "Server selection, connect and socket timeout of every MongoDB call.",
+          durationAtLeast(Duration.ofMillis(100)));
+  public static final ConfigKey<Integer> MONGO_EMBEDDED_PORT =
+      key(
+          "mongo.embedded.port",
+          "integer",
+          "",
+          "27117",
+          "Port of the embedded server on 127.0.0.1 (open it with any MongoDB tool); 0 picks a free port.",
+          intIn(0, 65535));
+  public static final ConfigKey<String> MONGO_EMBEDDED_DATA_DIR =
+      key(
+          "mongo.embedded.data-dir",
+          "path",
+          "",
+          "data",
+          "Directory of the embedded server's H2 file.",
+          nonEmpty());
+  public static final ConfigKey<String> MONGO_EMBEDDED_BACKEND =
+      key(
+          "mongo.embedded.backend",
+          "h2 | memory",
+          "",
+          "h2",
+          "h2 is durable on disk; memory keeps nothing across restarts (benchmarks only).",
+          oneOf("h2", "memory"));
+
+  public static final ConfigKey<String> RULES_DIR =
+      key("rules.dir", "path", "", "config/rules", "Directory of YAML rule files.", nonEmpty());
+  public static final ConfigKey<String> DESTINATIONS_FILE =
+      key(
+          "destinations.file",
+          "path",
+          "",
+          "config/destinations.yaml",
+          "YAML file of webhook destinations.",
+          nonEmpty());
+  public static final ConfigKey<Integer> DETECTORS_MAX_KEYS_PER_RULE =
+      key(
+          "detectors.max-keys-per-rule",
+          "integer",
+          "keys",
+          "100000",
+          "Keys each rule keeps state for; the least recently used are evicted beyond it.",
+          intIn(1, 100_000_000));
+
+  public static final ConfigKey<Integer> DELIVERY_MAX_ATTEMPTS =
+      key(
+          "delivery.max-attempts",
+          "integer",
+          "attempts",
+          "10",
+          "Attempts per delivery before it is dead-lettered.",
+          intIn(1, 100));
+  public static final ConfigKey<Duration> DELIVERY_INITIAL_BACKOFF =
+      key(
+          "delivery.initial-backoff",
+          "duration",
+          "",
+          "1s",
+          "Wait before the second attempt; doubles per attempt, with +/-20% jitter.",
+          durationAtLeast(Duration.ofMillis(1)));
+  public static final ConfigKey<Duration> DELIVERY_MAX_BACKOFF =
+      key(
+          "delivery.max-backoff",
+          "duration",
+          "",
+          "1h",
+          "Longest wait between two attempts.",
+          durationAtLeast(Duration.ofMillis(1)));
+  public static final ConfigKey<Duration> DELIVERY_POLL_INTERVAL =
+      key(
+          "delivery.poll-interval",
+          "duration",
+          "",
+          "1s",
+          "How often the outbox is scanned for due retries.",
+          durationAtLeast(Duration.ofMillis(10)));
+  public static final ConfigKey<Integer> DELIVERY_MAX_CONCURRENCY =
+      key(
+          "delivery.max-concurrency",
+          "integer",
+          "requests",
+          "32",
+          "Outbound webhook requests in flight at once.",
+          intIn(1, 10_000));
+
+  public static final ConfigKey<Duration> RETENTION_MAX_AGE =
+      key(
+          "retention.max-age",
+          "duration",
+          "",
+          "30d",
+          "Events received longer ago than this are deleted.",
+          durationAtLeast(Duration.ofMinutes(1)));
+  public static final ConfigKey<Duration> RETENTION_INTERVAL =
+      key(
+          "retention.interval",
+          "duration",
+          "",
+          "1h",
+          "How often the retention job runs.",
+          durationAtLeast(Duration.ofSeconds(1)));
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      key(
+          "shutdown.timeout",
+          "duration",
+          "",
+          "30s",
+          "Longest graceful shutdown: draining writes and in-flight deliveries.",
+          durationAtLeast(Duration.ofSeconds(1)));
+
+  /** Every key, in reference order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          HTTP_HOST,
+          HTTP_PORT,
+          HTTP_TRUSTED_PROXIES,
+          HTTP_INSTANCES,
+          INGEST_MAX_BODY_SIZE,
+          INGEST_MAX_BATCH_EVENTS,
+          INGEST_MAX_JSON_DEPTH,
+          INGEST_MAX_CLOCK_SKEW,
+          INGEST_MAX_FRAMES_IN_FLIGHT,
+          INGEST_QUEUE_CAPACITY,
+          INGEST_WRITE_BATCH_SIZE,
+          INGEST_WRITE_CONCURRENCY,
+          INGEST_RETRY_AFTER,
+          MONGO_URI,
+          MONGO_DATABASE,
+          MONGO_TIMEOUT,
+          MONGO_EMBEDDED_PORT,
+          MONGO_EMBEDDED_DATA_DIR,
+          MONGO_EMBEDDED_BACKEND,
+          RULES_DIR,
+          DESTINATIONS_FILE,
+          DETECTORS_MAX_KEYS_PER_RULE,
+          DELIVERY_MAX_ATTEMPTS,
+          DELIVERY_INITIAL_BACKOFF,
+          DELIVERY_MAX_BACKOFF,
+          DELIVERY_POLL_INTERVAL,
+          DELIVERY_MAX_CONCURRENCY,
+          RETENTION_MAX_AGE,
+          RETENTION_INTERVAL,
+          SHUTDOWN_TIMEOUT);
+
+  /** Keys by path. */
+  public static final Map<String, ConfigKey<?>> BY_PATH =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::path, k -> k));
+
+  private ConfigKeys() {}
+
+  private static <T> ConfigKey<T> key(
+      String path,
+      String type,
+      String unit,
+      String defaultValue,
+      String description,
+      Function<String, T> parser) {
+    return new ConfigKey<>(path, type, unit, defaultValue, description, parser);
+  }
+
+  private static Function<String, String> nonEmpty() {
+    return s -> {
+      if (s.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      return s.strip();
+    };
+  }
+
+  private static Function<String, String> oneOf(String... allowed) {
+    return s -> {
+      if (!Arrays.asList(allowed).contains(s)) {
+        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+      }
+      return s;
+    };
+  }
+
+  private static Function<String, Integer> intIn(int min, int max) {
+    return s -> {
+      int value;
+      try {
+        value = Integer.parseInt(s.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be an integer from " + min + " to " + max);
+      }
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("must be an integer from " + min + " to " + max);
+      }
+      return value;
+    };
+  }
+
+  private static Function<String, Long> sizeIn(long min, long max) {
+    return s -> {
+      long value = DataSizes.parse(s.strip());
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            "must be from " + DataSizes.format(min) + " to " + DataSizes.format(max));
+      }
+      return value;
+    };
+  }
+
+  private static Function<String, Duration> durationAtLeast(Duration min) {
+    return s -> {
+      Duration value = Durations.parse(s.strip());
+      if (value.compareTo(min) < 0) {
+        throw new IllegalArgumentException("must be at least " + Durations.format(min));
+      }
+      return value;
+    };
+  }
+
+  private static List<String> stringList(String s) {
+    return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.tripline.gateway.config;
+
+import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.rules.Durations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}. String values
+ * may reference the environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so
+ * secrets stay out of files. Every problem is reported at once, naming the entry and the field, and
+ * never printing a secret.
+ */
+public final class DestinationsLoader {
+
+  private static final Set<String> FIELDS = Set.of("id", "url", "secret", "timeout", "format");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+  private DestinationsLoader() {}
+
+  /**
+   * Loads and validates the destinations.
+   *
+   * @return destinations by id, in file order; an absent file means no destinations
+   * @throws ConfigException listing every problem
+   */
+  public static Map<String, Destination> load(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      return Map.of();
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+    }
+    return parse(file.toString(), text, env);
+  }
+
+  /** Parses destinations from YAML text; {@code fileName} is used in messages. */
+  public static Map<String, Destination> parse(
+      String fileName, String text, Map<String, String> env) {
+    Object root;
+    try {
+      root =
+          new Load(
+                  LoadSettings.builder()
+                      .setLabel(fileName)
+                      .setAllowDuplicateKeys(false)
+                      .setMaxAliasesForCollections(10)
+                      .build())
+              .loadFromString(text);
+    } catch (YamlEngineException e) {
+      throw new ConfigException(
+          List.of(fileName + ": invalid YAML: " + e.getMessage().replace('\n', ' ')));
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof List<?> entries)) {
+      throw new ConfigException(List.of(fileName + ": must be a list of destinations"));
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Destination> destinations = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String where = fileName + ": destinations[" + i + "]";
+      if (!(entries.get(i) instanceof Map<?, ?> entry)) {
+        problems.add(where + ": must be a mapping with id, url and secret");
+        continue;
+      }
+      List<String> entryProblems = new ArrayList<>();
+      for (Object key : entry.keySet()) {
+        if (!FIELDS.contains(String.valueOf(key))) {
+          entryProblems.add(key + ": unknown field; known: format, id, secret, timeout, url");
+        }
+      }
+      String id = text(entry, "id", env, entryProblems);
+      String url = text(entry, "url", env, entryProblems);
+      String secret = text(entry, "secret", env, entryProblems);
+      String format = text(entry, "format", env, entryProblems);
+      String timeoutText = text(entry, "timeout", env, entryProblems);
+      Duration timeout = null;
+      if (timeoutText != null) {
+        try {
+          timeout = Durations.parse(timeoutText);
+        } catch (IllegalArgumentException e) {
+          entryProblems.add("timeout: " + e.getMessage() + ", was \"" + timeoutText + "\"");
+        }
+      }
+      if (entryProblems.isEmpty()) {
+        entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
+      }
+      if (id != null && !seen.add(id)) {
+        entryProblems.add("id: duplicate destination id \"" + id + "\"");
+      }
+      String label = id == null ? where : where + " (" + id + ")";
+      entryProblems.forEach(p -> problems.add(label + ": " + p));
+      if (entryProblems.isEmpty()) {
+        destinations.put(id, Destination.of(id, url, secret, timeout, format));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return destinations;
+  }
+
+  private static String text(
+      Map<?, ?> entry, String field, Map<String, String> env, List<String> problems) {
+    Object value = entry.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Map || value instanceof List) {
+      problems.add(field + ": must be a string");
+      return null;
+    }
+    return expand(field, String.valueOf(value), env, problems);
+  }
+
+  private static String expand(
+      String field, String value, Map<String, String> env, List<String> problems) {
+    Matcher m = REFERENCE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String resolved = env.get(name);
+      if (resolved == null) {
+        resolved = m.group(2);
+      }
+      if (resolved == null) {
+        problems.add(field + ": environment variable " + name + " is not set");
+        resolved = "";
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

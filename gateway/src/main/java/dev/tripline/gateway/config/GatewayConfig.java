@@ -1,0 +1,93 @@
+package dev.tripline.gateway.config;
+
+import static dev.tripline.gateway.config.ConfigKeys.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The validated, immutable gateway configuration. See {@link ConfigKeys} for every key, its unit
+ * and default.
+ */
+public record GatewayConfig(
+    Http http,
+    Ingest ingest,
+    Mongo mongo,
+    Path rulesDir,
+    Path destinationsFile,
+    int maxKeysPerRule,
+    Delivery delivery,
+    Retention retention,
+    Duration shutdownTimeout) {
+
+  /** The HTTP server. */
+  public record Http(String host, int port, List<String> trustedProxies, int instances) {}
+
+  /** Ingest limits and the write path. */
+  public record Ingest(
+      long maxBodyBytes,
+      int maxBatchEvents,
+      int maxJsonDepth,
+      Duration maxClockSkew,
+      int maxFramesInFlight,
+      int queueCapacity,
+      int writeBatchSize,
+      int writeConcurrency,
+      Duration retryAfter) {}
+
+  /** MongoDB: an external server when {@code uri} is present, else the embedded one. */
+  public record Mongo(
+      Optional<String> uri,
+      String database,
+      Duration timeout,
+      int embeddedPort,
+      Path embeddedDataDir,
+      String embeddedBackend) {}
+
+  /** Outbound webhook delivery. */
+  public record Delivery(
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration pollInterval,
+      int maxConcurrency) {}
+
+  /** Event retention. */
+  public record Retention(Duration maxAge, Duration interval) {}
+
+  static GatewayConfig from(ConfigLoader.ResolvedValues v) {
+    String uri = v.get(MONGO_URI).strip();
+    return new GatewayConfig(
+        new Http(v.get(HTTP_HOST), v.get(HTTP_PORT), v.get(HTTP_TRUSTED_PROXIES), v.get(HTTP_INSTANCES)),
+        new Ingest(
+            v.get(INGEST_MAX_BODY_SIZE),
+            v.get(INGEST_MAX_BATCH_EVENTS),
+            v.get(INGEST_MAX_JSON_DEPTH),
+            v.get(INGEST_MAX_CLOCK_SKEW),
+            v.get(INGEST_MAX_FRAMES_IN_FLIGHT),
+            v.get(INGEST_QUEUE_CAPACITY),
+            v.get(INGEST_WRITE_BATCH_SIZE),
+            v.get(INGEST_WRITE_CONCURRENCY),
+            v.get(INGEST_RETRY_AFTER)),
+        new Mongo(
+            uri.isEmpty() ? Optional.empty() : Optional.of(uri),
+            v.get(MONGO_DATABASE),
+            v.get(MONGO_TIMEOUT),
+            v.get(MONGO_EMBEDDED_PORT),
+            Path.of(v.get(MONGO_EMBEDDED_DATA_DIR)),
+            v.get(MONGO_EMBEDDED_BACKEND)),
+        Path.of(v.get(RULES_DIR)),
+        Path.of(v.get(DESTINATIONS_FILE)),
+        v.get(DETECTORS_MAX_KEYS_PER_RULE),
+        new Delivery(
+            v.get(DELIVERY_MAX_ATTEMPTS),
+            v.get(DELIVERY_INITIAL_BACKOFF),
+            v.get(DELIVERY_MAX_BACKOFF),
+            v.get(DELIVERY_POLL_INTERVAL),
+            v.get(DELIVERY_MAX_CONCURRENCY)),
+        new Retention(v.get(RETENTION_MAX_AGE), v.get(RETENTION_INTERVAL)),
+        v.get(SHUTDOWN_TIMEOUT));
+  }
+}

@@ -1,0 +1,123 @@
+package dev.tripline.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's own meters, named {@code tripline_*} in Prometheus. One instance per gateway;
+ * collaborators report through the small observer interfaces of their modules, which {@link
+ * dev.tripline.gateway.Gateway} wires to these methods.
+ */
+public final class GatewayMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter accepted;
+  private final Counter duplicates;
+  private final Timer ingestLatency;
+  private final DistributionSummary writeBatchSize;
+  private final Timer writeLatency;
+  private final Timer deliveryLatency;
+
+  public GatewayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.accepted =
+        Counter.builder("tripline.events.accepted")
+            .description("Events stored durably")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("tripline.events.duplicate")
+            .description("Events dropped as re-sent duplicates of stored ones")
+            .register(registry);
+    this.ingestLatency =
+        Timer.builder("tripline.ingest.latency")
+            .description("From request or frame received to acknowledgement")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.writeBatchSize =
+        DistributionSummary.builder("tripline.write.batch.size")
+            .description("Events per group-committed bulk write")
+            .register(registry);
+    this.writeLatency =
+        Timer.builder("tripline.write.latency")
+            .description("Duration of one durable bulk write")
+            .register(registry);
+    this.deliveryLatency =
+        Timer.builder("tripline.delivery.latency")
+            .description("Duration of one outbound webhook attempt")
+            .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void accepted(int n) {
+    accepted.increment(n);
+  }
+
+  public void duplicates(int n) {
+    duplicates.increment(n);
+  }
+
+  public void rejected(String reason) {
+    Counter.builder("tripline.events.rejected")
+        .description("Requests or frames rejected, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  public void ingestLatency(Duration latency) {
+    ingestLatency.record(latency);
+  }
+
+  public void batchWritten(int size, Duration latency) {
+    writeBatchSize.record(size);
+    writeLatency.record(latency);
+  }
+
+  public void queueDepth(Supplier<Number> depth) {
+    Gauge.builder("tripline.write.queue.depth", depth)
+        .description("Events waiting for or in a durable write")
+        .register(registry);
+  }
+
+  public void detection(String ruleId) {
+    Counter.builder("tripline.detections")
+        .description("Detections, by rule")
+        .tag("rule", ruleId)
+        .register(registry)
+        .increment();
+  }
+
+  public void conditionFailed(String ruleId) {
+    Counter.builder("tripline.rule.condition.errors")
+        .description("where: conditions that failed to evaluate (treated as no match)")
+        .tag("rule", ruleId)
+        .register(registry)
+        .increment();
+  }
+
+  public void keysEvicted(String ruleId, int n) {
+    Counter.builder("tripline.detector.keys.evicted")
+        .description("Detector keys evicted to keep state bounded")
+        .tag("rule", ruleId)
+        .register(registry)
+        .increment(n);
+  }
+
+  public void delivery(String destination, String outcome, Duration latency) {
+    Counter.builder("tripline.deliveries")
+        .description("Webhook delivery attempts, by destination and outcome")
+        .tag("destination", destination)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    deliveryLatency.record(latency);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.tripline.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void should_use_defaults_when_the_optional_file_is_missing() {
+    GatewayConfig config = ConfigLoader.load(dir.resolve("absent.yaml"), false, Map.of());
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.ingest().maxBodyBytes()).isEqualTo(512 * 1024);
+    assertThat(config.ingest().maxBatchEvents()).isEqualTo(500);
+    assertThat(config.ingest().maxJsonDepth()).isEqualTo(64);
+    assertThat(config.mongo().uri()).isEmpty();
+    assertThat(config.mongo().embeddedPort()).isEqualTo(27117);
+    assertThat(config.retention().maxAge()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.rulesDir()).isEqualTo(Path.of("config/rules"));
+  }
+
+  @Test
+  void should_fail_when_a_named_file_is_missing() {
+    Path missing = dir.resolve("absent.yaml");
+
+    assertThatThrownBy(() -> ConfigLoader.load(missing, true, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(missing + ": no such file");
+  }
+
+  @Test
+  void should_read_nested_keys_from_the_file() throws IOException {
+    Path file =
+        write(
+            """
+            http:
+              port: 9090
+              trusted-proxies: [10.0.0.0/8, 127.0.0.1]
+            mongo:
+              uri: mongodb://db.example:27017
+              embedded:
+                backend: memory
+            ingest:
+              max-body-size: 1MiB
+            """);
+
+    GatewayConfig config = ConfigLoader.load(file, true, Map.of());
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.http().trustedProxies()).containsExactly("10.0.0.0/8", "127.0.0.1");
+    assertThat(config.mongo().uri()).contains("mongodb://db.example:27017");
+    assertThat(config.mongo().embeddedBackend()).isEqualTo("memory");
+    assertThat(config.ingest().maxBodyBytes()).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void should_let_environment_variables_override_the_file() throws IOException {
+    Path file = write("http:\n  port: 9090\n");
+
+    GatewayConfig config =
+        ConfigLoader.load(
+            file,
+            true,
+            Map.of(
+                "TRIPLINE_HTTP_PORT", "7070",
+                "TRIPLINE_MONGO_URI", "mongodb://x:1",
+                "TRIPLINE_HTTP_TRUSTED_PROXIES", "192.0.2.1, 198.51.100.0/24"));
+
+    assertThat(config.http().port()).isEqualTo(7070);
+    assertThat(config.mongo().uri()).contains("mongodb://x:1");
+    assertThat(config.http().trustedProxies()).containsExactly("192.0.2.1", "198.51.100.0/24");
+  }
+
+  @Test
+  void should_report_every_problem_at_once_naming_key_value_and_origin() throws IOException {
+    Path file =
+        write(
+            """
+            http:
+              prot: 9090
+            ingest:
+              max-batch-events: lots
+            retention:
+              max-age: 0s
+            """);
+
+    assertThatThrownBy(
+            () -> ConfigLoader.load(file, true, Map.of("TRIPLINE_MONGO_EMBEDDED_BACKEND", "disk")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "http.prot: unknown configuration key; did you mean `http.port`? (in "
+                            + file
+                            + ")",
+                        "ingest.max-batch-events: must be an integer from 1 to 100000, was \"lots\""
+                            + " (from "
+                            + file
+                            + ")",
+                        "retention.max-age: must be at least 1m, was \"0s\" (from " + file + ")",
+                        "mongo.embedded.backend: must be one of h2, memory, was \"disk\" (from"
+                            + " environment variable TRIPLINE_MONGO_EMBEDDED_BACKEND)"));
+  }
+
+  @Test
+  void should_reject_yaml_that_is_not_a_mapping() throws IOException {
+    Path file = write("- just\n- a list\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, true, Map.of()))
+        .hasMessageContaining(file + ": must be a mapping of configuration keys");
+  }
+
+  @Test
+  void should_reject_duplicate_keys() throws IOException {
+    Path file = write("http:\n  port: 1\n  port: 2\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, true, Map.of()))
+        .hasMessageContaining("invalid YAML")
+        .hasMessageContaining("port");
+  }
+
+  @Test
+  void should_name_every_key_in_the_readme_reference() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+
+    for (ConfigKey<?> key : ConfigKeys.ALL) {
+      assertThat(readme)
+          .as("README documents %s", key.path())
+          .contains("`" + key.path() + "`")
+          .contains("`" + key.envName() + "`");
+    }
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("tripline.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+}
