@@ -66,7 +66,7 @@ final class KeyWindow {
    *     the {@code count} newest entries
    */
   boolean add(Instant time, String eventId, Object value, Duration within, int count) {
-    if (!time.isAfter(minus(newest, within))) {
+    if (time.isBefore(newest) && !time.isAfter(minus(newest, within))) {
       return false;
     }
     if (time.isAfter(newest)) {
