@@ -180,6 +180,14 @@ public final class Deliverer {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    return whenIdle();
+  }
+
+  /**
+   * Completes once the attempts in flight at the time of the call have finished and been recorded
+   * (attempts started later are not waited for). For an orderly hand-over and for tests.
+   */
+  public Future<Void> whenIdle() {
     return Future.join(new ArrayList<>(inFlight.values())).mapEmpty();
   }
 
