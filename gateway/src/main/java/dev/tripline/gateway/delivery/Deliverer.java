@@ -104,7 +104,8 @@ public final class Deliverer {
    * Writes one delivery per destination the detection names to the outbox, then attempts the new
    * ones at once rather than waiting for the next poll. Destinations that are not configured are
    * skipped with a warning (the rule loader rejects them, so this only happens if configuration
-   * changed underneath). Submitting the same detection again adds nothing and sends nothing.
+   * changed underneath). Submitting the same detection again adds nothing and sends nothing. Once
+   * {@link #stop()} was called, deliveries are only written, for the next process to send.
    *
    * @return completes once the deliveries are durably in the outbox (not when they are delivered)
    */
