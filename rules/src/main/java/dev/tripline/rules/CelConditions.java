@@ -18,6 +18,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Compiles {@code where:} expressions, written in Google CEL over one variable {@code event} (the
@@ -137,7 +138,7 @@ public final class CelConditions {
     public boolean test(Event event) {
       Object result;
       try {
-        result = program.eval(java.util.Map.of("event", CelValues.of(event.asMap())));
+        result = program.eval(Map.of("event", CelValues.of(event.asMap())));
       } catch (CelEvaluationException | RuntimeException e) {
         throw new ConditionException(
             "cannot evaluate `" + expression + "` on event " + event.id() + ": " + e.getMessage(),

@@ -153,7 +153,7 @@ public final class RuleLoader {
             document.mapping(item, "").map(mapping -> reader.read(mapping));
         Optional<String> id = result.flatMap(RuleReader.Result::id);
         fileProblems.addAll(attribute(found.list().subList(before, found.size()), id.orElse(null)));
-        result.ifPresent(r -> accept(document, item, r, fileProblems));
+        result.ifPresent(r -> accept(r, fileProblems));
       }
       fileProblems.sort(
           Comparator.comparingInt((RuleProblem p) -> p.position().line())
@@ -161,14 +161,12 @@ public final class RuleLoader {
       problems.addAll(fileProblems);
     }
 
-    private void accept(
-        YamlDocument document, Node item, RuleReader.Result result, List<RuleProblem> out) {
+    private void accept(RuleReader.Result result, List<RuleProblem> out) {
       if (result.id().isEmpty()) {
         return;
       }
       String id = result.id().get();
-      SourcePosition here =
-          document.mapping(item, "").map(m -> m.valuePosition("id")).orElseThrow();
+      SourcePosition here = result.idPosition();
       SourcePosition first = ids.putIfAbsent(id, here);
       if (first != null) {
         out.add(

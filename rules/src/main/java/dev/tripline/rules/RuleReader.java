@@ -5,6 +5,7 @@ import dev.tripline.rules.yaml.YamlDocument;
 import dev.tripline.rules.yaml.YamlMapping;
 import dev.tripline.rules.yaml.YamlString;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,12 @@ final class RuleReader {
     this.knownDestinations = Set.copyOf(knownDestinations);
   }
 
-  /** What was read: the id (when valid) even if the rule as a whole is not. */
-  record Result(Optional<String> id, Optional<Rule> rule, boolean enabled) {}
+  /**
+   * What was read: the id (when valid) and where it is written, even if the rule as a whole is
+   * invalid, so that duplicates are still found.
+   */
+  record Result(
+      Optional<String> id, SourcePosition idPosition, Optional<Rule> rule, boolean enabled) {}
 
   Result read(YamlMapping m) {
     YamlDocument document = m.document();
@@ -61,7 +66,7 @@ final class RuleReader {
     destinations.forEach(destination -> knownDestination(document, destination));
 
     if (document.problems().size() > before || id.isEmpty() || detector.isEmpty()) {
-      return new Result(id, Optional.empty(), enabled);
+      return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
     }
     List<String> types = on.stream().map(YamlString::value).toList();
     List<String> notify = destinations.stream().map(YamlString::value).distinct().toList();
@@ -85,7 +90,7 @@ final class RuleReader {
             cooldown,
             notify,
             m.position());
-    return new Result(id, Optional.of(rule), enabled);
+    return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
   }
 
   private static Optional<String> version(YamlMapping m) {
@@ -183,6 +188,6 @@ final class RuleReader {
   private static Map<String, DetectorReader> detectors() {
     Map<String, DetectorReader> readers = new LinkedHashMap<>();
     readers.put("threshold", ThresholdReader::read);
-    return java.util.Collections.unmodifiableMap(readers);
+    return Collections.unmodifiableMap(readers);
   }
 }

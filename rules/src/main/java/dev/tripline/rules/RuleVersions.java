@@ -3,8 +3,9 @@ package dev.tripline.rules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -21,14 +22,14 @@ final class RuleVersions {
   private RuleVersions() {}
 
   static String hash(
-      Iterable<String> on,
+      Collection<String> on,
       String where,
       DetectorSpec detector,
-      java.time.Duration cooldown,
-      List<String> destinations) {
+      Duration cooldown,
+      Collection<String> destinations) {
     String canonical =
         "on="
-            + new TreeSet<>(toList(on))
+            + new TreeSet<>(on)
             + "\nwhere="
             + (where == null ? "" : where.strip())
             + "\ndetect="
@@ -60,11 +61,5 @@ final class RuleVersions {
     }
     // kinds added later: records print every component, deterministically
     return detector.kind() + detector;
-  }
-
-  private static List<String> toList(Iterable<String> values) {
-    List<String> list = new java.util.ArrayList<>();
-    values.forEach(list::add);
-    return list;
   }
 }
