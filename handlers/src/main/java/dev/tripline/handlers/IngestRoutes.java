@@ -58,9 +58,10 @@ public final class IngestRoutes {
     EventBatchReader reader =
         new EventBatchReader(limits, new EventParser(limits.maxClockSkew(), ids));
     GuardedIngest ingest = new GuardedIngest(vertx, service, limits, observer, clock);
+    // the guard is a route of its own: Vert.x Web requires a body handler to come first on a route
+    router.post(EVENTS_PATH).handler(new JsonContentGuard(limits.maxBodyBytes(), observer));
     router
         .post(EVENTS_PATH)
-        .handler(new JsonContentGuard(limits.maxBodyBytes(), observer))
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
         .handler(new EventsHandler(reader, ingest, clientIps, observer, clock))
         // only the body handler fails with a bare 413 (a chunked body that grew past the limit)
