@@ -60,7 +60,9 @@ final class GuardedIngest {
               }
               observer.rejected(RejectReason.STORE_UNAVAILABLE.tag());
               LOG.warn(
-                  "failed to ingest events [count: {}, error: {}]", events.size(), done.cause());
+                  "failed to ingest events [count: {}, error: {}]",
+                  events.size(),
+                  String.valueOf(done.cause()));
               LOG.debug("ingest failure detail", done.cause());
               return Future.failedFuture(new StoreUnavailableException(limits.retryAfter()));
             });

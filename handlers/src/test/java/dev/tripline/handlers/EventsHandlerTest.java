@@ -30,7 +30,9 @@ class EventsHandlerTest {
 
   private FakeIngestService store;
   private RecordingObserver observer;
+  // clients are held in fields: Vert.x closes a client that is no longer referenced
   private WebClient client;
+  private HttpClient http;
   private int port;
 
   @BeforeEach
@@ -38,6 +40,7 @@ class EventsHandlerTest {
     store = new FakeIngestService();
     observer = new RecordingObserver();
     client = WebClient.create(vertx);
+    http = vertx.createHttpClient();
     TestServers.start(
             vertx,
             store,
@@ -351,7 +354,6 @@ class EventsHandlerTest {
   @Test
   void should_answer_413_when_a_chunked_body_grows_past_the_limit(
       Vertx vertx, VertxTestContext tc) {
-    HttpClient http = vertx.createHttpClient();
     String big = "{\"type\":\"t\",\"properties\":{\"pad\":\"" + "x".repeat(5000) + "\"}}";
     http.request(
             new RequestOptions()
