@@ -93,7 +93,13 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return http.status();
     }
     int status = ctx.statusCode();
-    if (ctx.failure() != null || status < 400 || status > 599) {
+    if (ctx.failure() instanceof io.vertx.ext.web.handler.HttpException web) {
+      // Vert.x Web's own handlers fail with a bare status wrapped this way
+      status = web.getStatusCode();
+    } else if (ctx.failure() != null) {
+      return 500;
+    }
+    if (status < 400 || status > 599) {
       return 500;
     }
     return status;
@@ -101,6 +107,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   private static void log(RoutingContext ctx, int status, Throwable failure) {
     if (status >= 500 && !(failure instanceof HttpException)) {
+      // a bug (or an unexpected library failure): once, with the stack trace
       LOG.error(
           "failed request [method: {}, path: {}, status: {}]",
           ctx.request().method(),
