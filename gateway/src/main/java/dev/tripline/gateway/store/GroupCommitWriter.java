@@ -193,20 +193,25 @@ public final class GroupCommitWriter implements IngestService {
     inFlight--;
     depth.addAndGet(-batch.events.size());
     Duration latency = Duration.ofNanos(System.nanoTime() - started);
-    List<Event> inserted = new ArrayList<>();
+    // observe and hand over before answering callers, so whoever sees the answer also sees these
     if (result.succeeded()) {
       WriteOutcome outcome = result.result();
-      settle(batch, outcome, inserted);
       observer.batchWritten(batch.events.size(), outcome.duplicates(), latency);
+      List<Event> inserted = new ArrayList<>();
+      List<Submission> done = settle(batch, outcome, inserted);
+      emitInOrder(batch.seq, inserted);
+      done.forEach(s -> s.complete(new IngestResult(s.accepted, s.duplicates)));
     } else {
-      fail(batch, result.cause());
       observer.batchFailed(batch.events.size(), latency, result.cause());
+      emitInOrder(batch.seq, List.of());
+      fail(batch, result.cause());
     }
-    emitInOrder(batch.seq, inserted);
     pump();
   }
 
-  private void settle(Batch batch, WriteOutcome outcome, List<Event> inserted) {
+  /** Counts the batch's outcome into its submissions; returns those now complete. */
+  private List<Submission> settle(Batch batch, WriteOutcome outcome, List<Event> inserted) {
+    List<Submission> done = new ArrayList<>();
     int index = 0;
     for (Segment segment : batch.segments) {
       Submission submission = segment.submission;
@@ -220,9 +225,10 @@ public final class GroupCommitWriter implements IngestService {
       }
       submission.outstanding -= segment.to - segment.from;
       if (submission.outstanding == 0 && !submission.failed) {
-        submission.complete(new IngestResult(submission.accepted, submission.duplicates));
+        done.add(submission);
       }
     }
+    return done;
   }
 
   private void fail(Batch batch, Throwable cause) {
