@@ -43,7 +43,7 @@ final class StoreFixture implements AutoCloseable {
     return new JsonObject()
         .put("connection_string", connectionString)
         .put("db_name", "tripline")
-        .put("serverSelectionTimeoutMS", 500)
+        .put("serverSelectionTimeoutMS", 2_000)
         .put("heartbeatFrequencyMS", 500)
         .put("connectTimeoutMS", 1000);
   }
