@@ -2,7 +2,6 @@ package dev.tripline.gateway;
 
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
-import dev.tripline.detectors.EngineObserver;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.delivery.Deliverer;
@@ -15,9 +14,12 @@ import dev.tripline.gateway.detect.MongoDetectionStore;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
+import dev.tripline.gateway.store.EventStoreOptions;
 import dev.tripline.gateway.store.GroupCommitWriter;
 import dev.tripline.gateway.store.MongoEventStore;
 import dev.tripline.gateway.store.RetentionJob;
+import dev.tripline.gateway.store.RetentionOptions;
+import dev.tripline.gateway.store.WriterOptions;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.RuleLoader;
 import dev.tripline.rules.RuleSet;
@@ -26,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.WriteOption;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.InstantSource;
@@ -91,8 +94,18 @@ public final class Gateway {
                     .executeBlocking(() -> startEmbedded(config))
                     .compose(
                         embedded -> {
-                          MongoClient mongo = MongoClient.createShared(vertx, mongoConfig(config, embedded), "tripline");
-                          return wire(vertx, config, registry, metrics, clock, definitions, embedded, mongo);
+                          MongoClient mongo =
+                              MongoClient.createShared(
+                                  vertx, mongoConfig(config, embedded), "tripline");
+                          return wire(
+                              vertx,
+                              config,
+                              registry,
+                              metrics,
+                              clock,
+                              definitions,
+                              embedded,
+                              mongo);
                         }));
   }
 
@@ -105,10 +118,19 @@ public final class Gateway {
       Definitions definitions,
       Optional<EmbeddedMongo> embedded,
       MongoClient mongo) {
-    MongoEventStore events = new MongoEventStore(mongo);
+    MongoEventStore events =
+        new MongoEventStore(
+            mongo,
+            new EventStoreOptions(
+                EventStoreOptions.DEFAULT_COLLECTION,
+                config.mongo().timeout(),
+                // the embedded server commits before it replies; a real MongoDB acknowledges a
+                // majority write once it is journaled on a majority of the replica set
+                embedded.isPresent() ? WriteOption.ACKNOWLEDGED : WriteOption.MAJORITY));
     MongoDetectionStore detections = new MongoDetectionStore(mongo);
     MongoDeliveryStore deliveries = new MongoDeliveryStore(mongo);
-    WebClient webClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("Tripline/0.1"));
+    WebClient webClient =
+        WebClient.create(vertx, new WebClientOptions().setUserAgent("Tripline/0.1"));
     Deliverer deliverer =
         new Deliverer(
             vertx,
@@ -135,22 +157,33 @@ public final class Gateway {
             new MetricsObservers.Engine(metrics));
     DetectionPipeline pipeline =
         new DetectionPipeline(
-            vertx, engine, detections, deliverer::submit, d -> metrics.detection(d.ruleId()), 10_000);
+            vertx,
+            engine,
+            detections,
+            deliverer::submit,
+            d -> metrics.detection(d.ruleId()),
+            10_000);
     GroupCommitWriter writer =
         new GroupCommitWriter(
             vertx,
             events,
-            config.ingest().queueCapacity(),
-            config.ingest().writeBatchSize(),
-            config.ingest().writeConcurrency(),
-            config.ingest().retryAfter(),
+            new WriterOptions(
+                config.ingest().queueCapacity(),
+                config.ingest().writeBatchSize(),
+                config.ingest().writeConcurrency(),
+                config.ingest().retryAfter()),
             pipeline::submit,
             new MetricsObservers.Writer(metrics));
     metrics.queueDepth(writer::queueDepth);
     RetentionJob retention =
-        new RetentionJob(vertx, events, config.retention().interval(), config.retention().maxAge(), clock);
+        new RetentionJob(
+            vertx,
+            events,
+            new RetentionOptions(config.retention().interval(), config.retention().maxAge()),
+            clock);
     HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo);
-    return Future.all(events.createIndexes(), detections.createIndexes(), deliveries.createIndexes())
+    return Future.all(
+            events.createIndexes(), detections.createIndexes(), deliveries.createIndexes())
         .compose(v -> http.start())
         .map(
             v -> {
@@ -162,7 +195,8 @@ public final class Gateway {
                   embedded.map(e -> "embedded " + e.connectionString()).orElse("external"),
                   definitions.rules().size(),
                   definitions.destinations().size());
-              return new Gateway(vertx, config, embedded, mongo, writer, deliverer, retention, http);
+              return new Gateway(
+                  vertx, config, embedded, mongo, writer, deliverer, retention, http);
             });
   }
 
@@ -171,7 +205,11 @@ public final class Gateway {
         DestinationsLoader.load(config.destinationsFile(), System.getenv());
     RuleSet rules = RuleLoader.load(config.rulesDir(), destinations.keySet());
     for (Rule rule : rules.rules()) {
-      log.info("load rule [id: {}, version: {}, kind: {}]", rule.id(), rule.version(), rule.detector().kind());
+      log.info(
+          "load rule [id: {}, version: {}, kind: {}]",
+          rule.id(),
+          rule.version(),
+          rule.detector().kind());
     }
     return new Definitions(destinations, rules);
   }
@@ -192,12 +230,13 @@ public final class Gateway {
     return new JsonObject()
         .put(
             "connection_string",
-            embedded.map(EmbeddedMongo::connectionString).orElseGet(() -> config.mongo().uri().orElseThrow()))
+            embedded
+                .map(EmbeddedMongo::connectionString)
+                .orElseGet(() -> config.mongo().uri().orElseThrow()))
         .put("db_name", config.mongo().database())
         .put("serverSelectionTimeoutMS", timeoutMs)
         .put("connectTimeoutMS", timeoutMs)
-        .put("socketTimeoutMS", timeoutMs)
-        .put("journal", embedded.isEmpty());
+        .put("socketTimeoutMS", timeoutMs);
   }
 
   /** The actual HTTP port (useful when configured as 0). */
@@ -221,13 +260,16 @@ public final class Gateway {
         .timeout(config.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .eventually(
             () -> {
-              retention.stop();
+              retention.close();
               return mongo.close();
             })
-        .eventually(() -> vertx.executeBlocking(() -> {
-          embedded.ifPresent(EmbeddedMongo::close);
-          return null;
-        }))
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      embedded.ifPresent(EmbeddedMongo::close);
+                      return null;
+                    }))
         .onComplete(ar -> log.info("stopped tripline"))
         .mapEmpty();
   }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HTTP server verticles: one per core by default, sharing one port (Vert.x balances
- * connections across them). The first instance binds the configured port, which may be 0; the
- * others bind the port it got, so that sharing works whatever the configured value.
+ * The HTTP server verticles: one per core by default, sharing one port (Vert.x balances connections
+ * across them). The first instance binds the configured port, which may be 0; the others bind the
+ * port it got, so that sharing works whatever the configured value.
  */
 final class HttpServers {
 
@@ -44,8 +44,7 @@ final class HttpServers {
             : config.http().instances();
     return deploy(config.http().port(), 1)
         .compose(
-            first ->
-                instances > 1 ? deploy(port.get(), instances - 1) : Future.succeededFuture());
+            first -> instances > 1 ? deploy(port.get(), instances - 1) : Future.succeededFuture());
   }
 
   private Future<Void> deploy(int bindPort, int count) {

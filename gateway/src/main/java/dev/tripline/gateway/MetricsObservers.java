@@ -4,6 +4,7 @@ import dev.tripline.detectors.EngineObserver;
 import dev.tripline.gateway.delivery.AttemptOutcome;
 import dev.tripline.gateway.delivery.DeliveryObserver;
 import dev.tripline.gateway.metrics.GatewayMetrics;
+import dev.tripline.gateway.store.WriterObserver;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
@@ -39,6 +40,19 @@ final class MetricsObservers {
     @Override
     public void ingestLatency(Duration latency) {
       metrics.ingestLatency(latency);
+    }
+  }
+
+  /** The group-commit writer's batches. */
+  record Writer(GatewayMetrics metrics) implements WriterObserver {
+    @Override
+    public void batchWritten(int size, int duplicates, Duration latency) {
+      metrics.batchWritten(size, latency);
+    }
+
+    @Override
+    public void batchFailed(int size, Duration latency, Throwable cause) {
+      metrics.batchFailed();
     }
   }
 

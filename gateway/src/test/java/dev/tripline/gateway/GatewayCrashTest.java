@@ -65,7 +65,12 @@ class GatewayCrashTest {
       child = null;
     }
 
-    Gateway restarted = testGateway.start(vertx).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Gateway restarted =
+        testGateway
+            .start(vertx)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     try {
       MongoClient mongo = TestGateway.mongo(vertx, restarted);
       List<JsonObject> stored =
@@ -174,7 +179,6 @@ class GatewayCrashTest {
                     }
                   }
                 });
-    sent.onComplete(
-        ar -> postLoop(client, port, prefix, next, acked, target, enough, reached));
+    sent.onComplete(ar -> postLoop(client, port, prefix, next, acked, target, enough, reached));
   }
 }

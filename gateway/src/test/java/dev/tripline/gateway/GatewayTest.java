@@ -150,7 +150,7 @@ class GatewayTest {
         .compose(
             third -> {
               MongoClient mongo = TestGateway.mongo(vertx, gateway);
-              return eventually(() -> delivery(mongo), "succeeded")
+              return eventually(() -> deliveryStatus(mongo), "succeeded")
                   .compose(status -> delivery(mongo))
                   .onComplete(ar -> mongo.close());
             })
@@ -236,7 +236,12 @@ class GatewayTest {
                                   .put("duplicates", 0)));
               MongoClient mongo = TestGateway.mongo(vertx, gateway);
               return mongo
-                  .count("events", new JsonObject().put("id", new JsonObject().put("$in", new JsonArray().add("w1").add("w2"))))
+                  .count(
+                      "events",
+                      new JsonObject()
+                          .put(
+                              "id",
+                              new JsonObject().put("$in", new JsonArray().add("w1").add("w2"))))
                   .onComplete(ar -> mongo.close());
             })
         .onComplete(
@@ -250,8 +255,7 @@ class GatewayTest {
   }
 
   @Test
-  void should_reject_an_invalid_batch_and_store_none_of_it(VertxTestContext ctx)
-      throws Exception {
+  void should_reject_an_invalid_batch_and_store_none_of_it(VertxTestContext ctx) throws Exception {
     start(new TestGateway(dir));
 
     post(batchOf(event("ok1"), new JsonObject().put("type", 42)))
@@ -338,7 +342,12 @@ class GatewayTest {
   // --- helpers ---------------------------------------------------------------------------
 
   private void start(TestGateway testGateway) throws Exception {
-    gateway = testGateway.start(vertx).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    gateway =
+        testGateway
+            .start(vertx)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
   }
 
   private String sink() {
@@ -400,7 +409,8 @@ class GatewayTest {
     return done.future();
   }
 
-  private void startReceiver(java.util.function.IntUnaryOperator statusForAttempt) throws Exception {
+  private void startReceiver(java.util.function.IntUnaryOperator statusForAttempt)
+      throws Exception {
     receiver = new Receiver(vertx, statusForAttempt);
     receiver.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -78,7 +78,7 @@ final class TestGateway {
 
   /** A client to the gateway's embedded store, to look at what it wrote. */
   static MongoClient mongo(Vertx vertx, Gateway gateway) {
-    return MongoClient.createNonShared(
+    return MongoClient.create(
         vertx,
         new JsonObject()
             .put(

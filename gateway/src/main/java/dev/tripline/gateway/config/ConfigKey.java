@@ -23,7 +23,10 @@ public record ConfigKey<T>(
     String description,
     Function<String, T> parser) {
 
-  /** The environment variable that overrides this key: {@code http.port} -> {@code TRIPLINE_HTTP_PORT}. */
+  /**
+   * The environment variable that overrides this key: {@code http.port} -> {@code
+   * TRIPLINE_HTTP_PORT}.
+   */
   public String envName() {
     return "TRIPLINE_" + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }

@@ -64,7 +64,10 @@ public final class ConfigLoader {
     }
     ResolvedValues resolved = new ResolvedValues(parsed);
     if (problems.isEmpty()
-        && resolved.get(ConfigKeys.DELIVERY_MAX_BACKOFF).compareTo(resolved.get(ConfigKeys.DELIVERY_INITIAL_BACKOFF)) < 0) {
+        && resolved
+                .get(ConfigKeys.DELIVERY_MAX_BACKOFF)
+                .compareTo(resolved.get(ConfigKeys.DELIVERY_INITIAL_BACKOFF))
+            < 0) {
       problems.add(
           ConfigKeys.DELIVERY_MAX_BACKOFF.path()
               + ": must be at least delivery.initial-backoff ("
@@ -134,7 +137,8 @@ public final class ConfigLoader {
       } else if (value instanceof Map<?, ?> nested && isSection(path)) {
         flatten(path + ".", nested, origin, values, problems);
       } else {
-        problems.add(path + ": unknown configuration key" + suggestion(path) + " (in " + origin + ")");
+        problems.add(
+            path + ": unknown configuration key" + suggestion(path) + " (in " + origin + ")");
       }
     }
   }

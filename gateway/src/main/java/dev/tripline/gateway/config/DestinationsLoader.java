@@ -20,10 +20,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}. String values
- * may reference the environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so
- * secrets stay out of files. Every problem is reported at once, naming the entry and the field, and
- * never printing a secret.
+ * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}. String
+ * values may reference the environment as {@code ${NAME}} (must be set) or {@code
+ * ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at once, naming the
+ * entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 

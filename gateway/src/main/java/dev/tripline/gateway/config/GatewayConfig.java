@@ -60,7 +60,8 @@ public record GatewayConfig(
   static GatewayConfig from(ConfigLoader.ResolvedValues v) {
     String uri = v.get(MONGO_URI).strip();
     return new GatewayConfig(
-        new Http(v.get(HTTP_HOST), v.get(HTTP_PORT), v.get(HTTP_TRUSTED_PROXIES), v.get(HTTP_INSTANCES)),
+        new Http(
+            v.get(HTTP_HOST), v.get(HTTP_PORT), v.get(HTTP_TRUSTED_PROXIES), v.get(HTTP_INSTANCES)),
         new Ingest(
             v.get(INGEST_MAX_BODY_SIZE),
             v.get(INGEST_MAX_BATCH_EVENTS),

@@ -99,7 +99,9 @@ public final class DetectionPipeline {
               Duration next = retryDelay.multipliedBy(2);
               vertx.setTimer(
                   retryDelay.toMillis(),
-                  t -> record(detection, next.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : next));
+                  t ->
+                      record(
+                          detection, next.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : next));
             });
   }
 }

@@ -26,7 +26,9 @@ public final class MongoDetectionStore implements DetectionStore {
   public Future<Void> createIndexes() {
     return Future.all(
             mongo.createIndexWithOptions(
-                COLLECTION, new JsonObject().put("ruleId", 1).put("detectedAt", -1), new IndexOptions()),
+                COLLECTION,
+                new JsonObject().put("ruleId", 1).put("detectedAt", -1),
+                new IndexOptions()),
             mongo.createIndexWithOptions(
                 COLLECTION, new JsonObject().put("detectedAt", -1), new IndexOptions()))
         .mapEmpty();
@@ -39,7 +41,9 @@ public final class MongoDetectionStore implements DetectionStore {
         .map(id -> true)
         .recover(
             failure ->
-                isDuplicate(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure));
+                isDuplicate(failure)
+                    ? Future.succeededFuture(false)
+                    : Future.failedFuture(failure));
   }
 
   /** The stored shape of a detection; also what the admin API and tests read back. */
@@ -50,7 +54,8 @@ public final class MongoDetectionStore implements DetectionStore {
         .put("ruleVersion", d.ruleVersion())
         .put("key", new JsonObject(new LinkedHashMap<>(d.key())))
         .put(
-            "window", new JsonObject().put("start", date(d.windowStart())).put("end", date(d.windowEnd())))
+            "window",
+            new JsonObject().put("start", date(d.windowStart())).put("end", date(d.windowEnd())))
         .put("count", d.count())
         .put("eventIds", new JsonArray(d.eventIds()))
         .put("firstEventId", d.firstEventId())

@@ -81,6 +81,13 @@ public final class GatewayMetrics {
     writeLatency.record(latency);
   }
 
+  public void batchFailed() {
+    Counter.builder("tripline.write.batch.failures")
+        .description("Bulk writes that failed; their requests were answered 503")
+        .register(registry)
+        .increment();
+  }
+
   public void queueDepth(Supplier<Number> depth) {
     Gauge.builder("tripline.write.queue.depth", depth)
         .description("Events waiting for or in a durable write")
