@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Locale;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     log.info(
         "started embedded mongodb [port: {}, backend: {}, dir: {}]",
         port,
-        options.backend().name().toLowerCase(java.util.Locale.ROOT),
+        options.backend().name().toLowerCase(Locale.ROOT),
         options.backend() == EmbeddedMongoOptions.Backend.H2
             ? options.dataDir().toAbsolutePath()
             : "-");

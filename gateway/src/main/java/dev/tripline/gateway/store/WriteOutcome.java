@@ -1,5 +1,6 @@
 package dev.tripline.gateway.store;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -13,7 +14,7 @@ import java.util.TreeSet;
 public record WriteOutcome(int inserted, SortedSet<Integer> duplicateIndexes) {
 
   public WriteOutcome {
-    duplicateIndexes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(duplicateIndexes));
+    duplicateIndexes = Collections.unmodifiableSortedSet(new TreeSet<>(duplicateIndexes));
   }
 
   /** Every one of {@code size} events was stored. */

@@ -1,0 +1,60 @@
+package dev.tripline.gateway.store;
+
+import static dev.tripline.gateway.store.StoreFixture.await;
+import static dev.tripline.gateway.store.TestEvents.events;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class EmbeddedMongoTest {
+
+  @Test
+  void should_report_wire_version_13_so_modern_tools_can_connect(Vertx vertx) {
+    try (StoreFixture fixture = new StoreFixture(vertx, EmbeddedMongoOptions.memory())) {
+      JsonObject reply =
+          await(fixture.client.runCommand("isMaster", new JsonObject().put("isMaster", 1)));
+      JsonObject build =
+          await(fixture.client.runCommand("buildInfo", new JsonObject().put("buildInfo", 1)));
+
+      assertThat(reply.getInteger("maxWireVersion")).isEqualTo(13);
+      assertThat(build.getString("version")).isEqualTo("5.0.0");
+    }
+  }
+
+  @Test
+  void should_keep_events_across_a_clean_restart_in_the_same_data_dir(
+      Vertx vertx, @TempDir Path dataDir) {
+    try (StoreFixture first = new StoreFixture(vertx, dataDir)) {
+      await(first.store.insert(events("e", 100)));
+    }
+    try (StoreFixture second = new StoreFixture(vertx, dataDir)) {
+      assertThat(await(second.store.count())).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void should_keep_nothing_on_disk_with_the_memory_backend(Vertx vertx, @TempDir Path dataDir) {
+    EmbeddedMongoOptions memory =
+        new EmbeddedMongoOptions(EmbeddedMongoOptions.Backend.MEMORY, dataDir, 0, false);
+    try (StoreFixture fixture = new StoreFixture(vertx, memory)) {
+      await(fixture.store.insert(events("e", 3)));
+      assertThat(await(fixture.store.count())).isEqualTo(3);
+    }
+    assertThat(dataDir).isEmptyDirectory();
+  }
+
+  @Test
+  void should_name_the_port_when_it_is_out_of_range() {
+    assertThatThrownBy(() -> EmbeddedMongoOptions.memory().withPort(70_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("port: must be between 0 and 65535, was 70000");
+  }
+}
