@@ -42,16 +42,11 @@ final class HttpServers {
         config.http().instances() == 0
             ? Runtime.getRuntime().availableProcessors()
             : config.http().instances();
-    return deploy(config.http().port(), 1)
-        .compose(
-            first -> instances > 1 ? deploy(port.get(), instances - 1) : Future.succeededFuture());
-  }
-
-  private Future<Void> deploy(int bindPort, int count) {
+    int bindPort = config.http().port() == 0 ? -1 : config.http().port();
     return vertx
         .deployVerticle(
             () -> new HttpVerticle(collaborators, bindPort, port::set),
-            new DeploymentOptions().setInstances(count))
+            new DeploymentOptions().setInstances(instances))
         .onSuccess(deployments::add)
         .mapEmpty();
   }

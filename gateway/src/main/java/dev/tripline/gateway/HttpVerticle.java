@@ -80,12 +80,10 @@ final class HttpVerticle extends VerticleBase {
             clock,
             IdGenerator.timeOrdered(clock))
         .mount(router);
-    HttpServerOptions options =
-        limits.applyTo(new HttpServerOptions().setHost(config.http().host()).setPort(bindPort));
     return vertx
-        .createHttpServer(options)
+        .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)
-        .listen()
+        .listen(bindPort, config.http().host())
         .onSuccess(server -> boundPort.accept(server.actualPort()));
   }
 }
