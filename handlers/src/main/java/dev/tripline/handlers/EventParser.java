@@ -253,6 +253,12 @@ public final class EventParser {
   private static Map<String, Object> toMap(JsonObject object, String path) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : object) {
+      if (entry.getKey().indexOf('\u0000') >= 0) {
+        // BSON field names are NUL-terminated: such a key cannot be stored, and failing in the
+        // store would fail every event written in the same batch
+        throw new HttpException(
+            400, path + ": field names must not contain the NUL character", path, null);
+      }
       map.put(entry.getKey(), toPlain(entry.getValue(), path + "." + entry.getKey()));
     }
     return Collections.unmodifiableMap(map);

@@ -114,6 +114,10 @@ class EventParserTest {
         Arguments.of("{\"type\":\"t\",\"id\":\"\"}", "id", "id: must be a string of 1..256"),
         Arguments.of("{\"type\":\"t\",\"id\":7}", "id", "id: must be a string of 1..256"),
         Arguments.of(
+            "{\"type\":\"t\",\"context\":{\"a\":{\"k\\u0000\":1}}}",
+            "context.a",
+            "context.a: field names must not contain the NUL character"),
+        Arguments.of(
             "{\"type\":\"t\",\"id\":\"a\",\"messageId\":\"b\"}",
             "messageId",
             "messageId: must equal id when both are given"),
