@@ -1,5 +1,6 @@
 package dev.tripline.gateway.config;
 
+import dev.tripline.handlers.ClientIpResolver;
 import dev.tripline.rules.DataSizes;
 import dev.tripline.rules.Durations;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class ConfigKeys {
           "",
           "",
           "Peers whose X-Forwarded-For is believed; from any other peer the peer address is the client IP.",
-          ConfigKeys::stringList);
+          ConfigKeys::trustedProxies);
   public static final ConfigKey<Integer> HTTP_INSTANCES =
       key(
           "http.instances",
@@ -341,7 +342,10 @@ public final class ConfigKeys {
     };
   }
 
-  private static List<String> stringList(String s) {
-    return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  private static List<String> trustedProxies(String s) {
+    List<String> proxies =
+        Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    ClientIpResolver.trusting(proxies); // throws, naming the bad entry
+    return proxies;
   }
 }

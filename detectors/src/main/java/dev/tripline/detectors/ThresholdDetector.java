@@ -1,0 +1,233 @@
+package dev.tripline.detectors;
+
+import dev.tripline.rules.Event;
+import dev.tripline.rules.Rule;
+import dev.tripline.rules.ThresholdSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Detects {@code count} events, or {@code count} distinct values of a field, for one key within a
+ * sliding window of event time ({@link ThresholdSpec}).
+ *
+ * <p>Semantics, per key (the values of the {@code group_by} paths, in order):
+ *
+ * <ul>
+ *   <li>An event lacking any group-by field, or lacking the {@code distinct} field, is skipped: it
+ *       cannot be attributed to a key or a value.
+ *   <li>The window is (newest event time of the key - {@code within}, newest event time]. The rule
+ *       fires when the window holds {@code count} events (or values). Event time, not the clock,
+ *       drives it, so that a replay or a backtest gives the same detections as live traffic.
+ *   <li>Late events: an event at or before the key's newest time minus {@code within} is ignored; a
+ *       later one is inserted in event-time order.
+ *   <li>Firing clears the key's window, so the next detection needs {@code count} fresh events, and
+ *       starts the cooldown: no detection for the key for events before the firing event's time
+ *       plus the rule's cooldown. Events during the cooldown still enter the window.
+ *   <li>Distinct mode counts each value once, with its newest event.
+ * </ul>
+ *
+ * <p>Memory is bounded: a key holds at most {@code count} entries, and the rule at most {@link
+ * DetectorLimits#maxKeysPerRule()} keys, evicting the least recently used one (reported through
+ * {@link EngineObserver#keysEvicted}). Keys whose newest event is older than the rule's newest
+ * event minus max({@code within}, cooldown) can neither count nor suppress anything any more; they
+ * are dropped lazily from the least recently used end, a few per event (reported through {@link
+ * EngineObserver#keysExpired}). A key whose events lag the rest of the rule's traffic by more than
+ * that horizon may therefore lose its state, as if evicted.
+ *
+ * <p>The detection's {@code windowEnd} and {@code lastEventId} are those of the event that crossed
+ * the threshold; for a late event that is not the newest counted one.
+ *
+ * <p>Not thread-safe: see {@link Detector}.
+ */
+public final class ThresholdDetector implements Detector {
+
+  /**
+   * The most idle keys dropped while handling one event, so that no event pays for a large backlog.
+   * An event adds at most one key, so expiry still outpaces growth.
+   */
+  private static final int MAX_EXPIRIES_PER_EVENT = 8;
+
+  private static final int MAX_INITIAL_ENTRIES = 16;
+
+  private final Rule rule;
+  private final List<String> groupBy;
+  private final String distinct;
+  private final int count;
+  private final Duration within;
+  private final Duration cooldown;
+  private final Duration idleAfter;
+  private final int maxKeys;
+  private final InstantSource clock;
+  private final EngineObserver observer;
+  private final DetectionIds ids = new DetectionIds();
+
+  /** Access-ordered, so that the eldest entry is the least recently used key. */
+  private final LinkedHashMap<List<Object>, KeyWindow> keys = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** Newest event time seen by this rule; {@code null} before the first event. */
+  private Instant newest;
+
+  /**
+   * Creates the detector of a threshold rule.
+   *
+   * @throws IllegalArgumentException when the rule is not a threshold rule or its options are out
+   *     of range; the message names the rule
+   */
+  public ThresholdDetector(
+      Rule rule, InstantSource clock, DetectorLimits limits, EngineObserver observer) {
+    this.rule = Objects.requireNonNull(rule, "rule");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.observer = Objects.requireNonNull(observer, "observer");
+    if (!(rule.detector() instanceof ThresholdSpec spec)) {
+      throw new IllegalArgumentException(
+          RuleLabel.of(rule) + ": detect: expected threshold, was " + rule.detector().kind());
+    }
+    if (spec.count() < 1) {
+      throw new IllegalArgumentException(
+          RuleLabel.of(rule) + ": detect.threshold.count: must be >= 1, was " + spec.count());
+    }
+    if (spec.within() == null || spec.within().isNegative() || spec.within().isZero()) {
+      throw new IllegalArgumentException(
+          RuleLabel.of(rule) + ": detect.threshold.within: must be > 0s, was " + spec.within());
+    }
+    if (rule.cooldown().isNegative()) {
+      throw new IllegalArgumentException(
+          RuleLabel.of(rule) + ": cooldown: must be >= 0s, was " + rule.cooldown());
+    }
+    this.groupBy = spec.groupBy();
+    this.distinct = spec.distinct().orElse(null);
+    this.count = spec.count();
+    this.within = spec.within();
+    this.cooldown = rule.cooldown();
+    this.idleAfter = within.compareTo(cooldown) >= 0 ? within : cooldown;
+    this.maxKeys = limits.maxKeysPerRule();
+  }
+
+  @Override
+  public Rule rule() {
+    return rule;
+  }
+
+  @Override
+  public int keyCount() {
+    return keys.size();
+  }
+
+  @Override
+  public Optional<Detection> onEvent(Event event) {
+    List<Object> key = keyOf(event);
+    if (key == null) {
+      return Optional.empty();
+    }
+    Object value = null;
+    if (distinct != null) {
+      value = event.field(distinct);
+      if (value == null) {
+        return Optional.empty();
+      }
+    }
+    Instant time = event.timestamp();
+    if (newest == null || time.isAfter(newest)) {
+      newest = time;
+    }
+    KeyWindow window = keys.get(key);
+    if (window == null) {
+      window = admit(key, time);
+    }
+    Optional<Detection> detection = Optional.empty();
+    if (window.add(time, event.id(), value, within, count)
+        && window.size() >= count
+        && !window.coolingDown(time)) {
+      detection = Optional.of(detect(key, window.fire(time, cooldown), event));
+    }
+    expireIdleKeys();
+    return detection;
+  }
+
+  /** The key's values in group-by order, or {@code null} when the event lacks one of them. */
+  private List<Object> keyOf(Event event) {
+    Object[] values = new Object[groupBy.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = event.field(groupBy.get(i));
+      if (values[i] == null) {
+        return null;
+      }
+    }
+    return List.of(values);
+  }
+
+  private KeyWindow admit(List<Object> key, Instant time) {
+    if (keys.size() >= maxKeys) {
+      expireIdleKeys();
+    }
+    if (keys.size() >= maxKeys) {
+      Iterator<KeyWindow> leastRecentlyUsed = keys.values().iterator();
+      leastRecentlyUsed.next();
+      leastRecentlyUsed.remove();
+      observer.keysEvicted(rule, 1);
+    }
+    KeyWindow window = new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES));
+    keys.put(key, window);
+    return window;
+  }
+
+  /** Drops idle keys from the least recently used end, stopping at the first live one. */
+  private void expireIdleKeys() {
+    Instant idleBefore = KeyWindow.minus(newest, idleAfter);
+    int expired = 0;
+    Iterator<KeyWindow> leastRecentlyUsed = keys.values().iterator();
+    while (expired < MAX_EXPIRIES_PER_EVENT && leastRecentlyUsed.hasNext()) {
+      if (!leastRecentlyUsed.next().newest().isBefore(idleBefore)) {
+        break;
+      }
+      leastRecentlyUsed.remove();
+      expired++;
+    }
+    if (expired > 0) {
+      observer.keysExpired(rule, expired);
+    }
+  }
+
+  private Detection detect(List<Object> key, List<KeyWindow.Entry> counted, Event trigger) {
+    Map<String, Object> keyMap = new LinkedHashMap<>();
+    for (int i = 0; i < groupBy.size(); i++) {
+      keyMap.put(groupBy.get(i), key.get(i));
+    }
+    List<String> eventIds = new ArrayList<>(counted.size());
+    for (KeyWindow.Entry entry : counted) {
+      eventIds.add(entry.eventId);
+    }
+    return new Detection(
+        ids.idFor(rule.id(), rule.version(), keyMap, eventIds),
+        rule.id(),
+        rule.version(),
+        keyMap,
+        counted.get(0).time,
+        trigger.timestamp(),
+        counted.size(),
+        capped(eventIds),
+        eventIds.get(0),
+        trigger.id(),
+        clock.instant(),
+        rule.destinations());
+  }
+
+  /** The first event id and the newest ones, at most {@link Detection#MAX_EVENT_IDS} in all. */
+  private static List<String> capped(List<String> eventIds) {
+    if (eventIds.size() <= Detection.MAX_EVENT_IDS) {
+      return eventIds;
+    }
+    List<String> kept = new ArrayList<>(Detection.MAX_EVENT_IDS);
+    kept.add(eventIds.get(0));
+    kept.addAll(eventIds.subList(eventIds.size() - (Detection.MAX_EVENT_IDS - 1), eventIds.size()));
+    return kept;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.tripline.detectors;
+
+import dev.tripline.rules.Condition;
+import dev.tripline.rules.Rule;
+import dev.tripline.rules.SourcePosition;
+import dev.tripline.rules.ThresholdSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Builds threshold rules directly, without the YAML loader. */
+final class TestRules {
+
+  private final String id;
+  private String version = "1";
+  private Set<String> on = Set.of();
+  private Condition where = Condition.ALWAYS;
+  private List<String> groupBy = List.of("ip");
+  private int count = 3;
+  private String distinct;
+  private Duration within = Duration.ofSeconds(60);
+  private Duration cooldown = Duration.ZERO;
+  private List<String> destinations = List.of("crm-alerts");
+
+  private TestRules(String id) {
+    this.id = id;
+  }
+
+  static TestRules threshold(String id) {
+    return new TestRules(id);
+  }
+
+  TestRules version(String version) {
+    this.version = version;
+    return this;
+  }
+
+  TestRules on(String... types) {
+    this.on = Set.of(types);
+    return this;
+  }
+
+  TestRules where(Condition where) {
+    this.where = where;
+    return this;
+  }
+
+  TestRules groupBy(String... paths) {
+    this.groupBy = List.of(paths);
+    return this;
+  }
+
+  TestRules count(int count) {
+    this.count = count;
+    return this;
+  }
+
+  TestRules distinct(String path) {
+    this.distinct = path;
+    return this;
+  }
+
+  TestRules within(Duration within) {
+    this.within = within;
+    return this;
+  }
+
+  TestRules cooldown(Duration cooldown) {
+    this.cooldown = cooldown;
+    return this;
+  }
+
+  TestRules destinations(String... ids) {
+    this.destinations = List.of(ids);
+    return this;
+  }
+
+  Rule build() {
+    return new Rule(
+        id,
+        version,
+        "",
+        on,
+        where,
+        new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within),
+        cooldown,
+        destinations,
+        new SourcePosition("rules/test.yaml", 1, 3));
+  }
+}

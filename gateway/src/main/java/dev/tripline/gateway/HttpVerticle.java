@@ -1,0 +1,91 @@
+package dev.tripline.gateway;
+
+import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.metrics.GatewayMetrics;
+import dev.tripline.handlers.ClientIpResolver;
+import dev.tripline.handlers.HealthHandler;
+import dev.tripline.handlers.IdGenerator;
+import dev.tripline.handlers.IngestLimits;
+import dev.tripline.handlers.IngestRoutes;
+import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.ReadinessHandler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.function.IntConsumer;
+
+/** One HTTP server instance: binds the port and hands requests to the router. Thin by design. */
+final class HttpVerticle extends VerticleBase {
+
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** What every instance shares: the configuration and the long-lived collaborators. */
+  record Collaborators(
+      GatewayConfig config,
+      PrometheusMeterRegistry registry,
+      IngestService ingest,
+      GatewayMetrics metrics,
+      MongoClient mongo) {}
+
+  private final Collaborators with;
+  private final int bindPort;
+  private final IntConsumer boundPort;
+
+  HttpVerticle(Collaborators with, int bindPort, IntConsumer boundPort) {
+    this.with = with;
+    this.bindPort = bindPort;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = with.config();
+    IngestLimits limits =
+        new IngestLimits(
+            (int) config.ingest().maxBodyBytes(),
+            config.ingest().maxBatchEvents(),
+            config.ingest().maxJsonDepth(),
+            config.ingest().maxClockSkew(),
+            config.ingest().maxFramesInFlight(),
+            config.ingest().retryAfter());
+    InstantSource clock = InstantSource.system();
+    Router router = Router.router(vertx);
+    router.get("/health").handler(new HealthHandler());
+    router
+        .get("/ready")
+        .handler(
+            new ReadinessHandler(
+                () -> with.mongo().runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty(),
+                READINESS_TIMEOUT));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", PROMETHEUS_TEXT)
+                    .end(with.registry().scrape()));
+    new IngestRoutes(
+            vertx,
+            with.ingest(),
+            limits,
+            ClientIpResolver.trusting(config.http().trustedProxies()),
+            new MetricsObservers.Ingest(with.metrics()),
+            clock,
+            IdGenerator.timeOrdered(clock))
+        .mount(router);
+    HttpServerOptions options =
+        limits.applyTo(new HttpServerOptions().setHost(config.http().host()).setPort(bindPort));
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(server -> boundPort.accept(server.actualPort()));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.tripline.gateway;
+
+import dev.tripline.detectors.EngineObserver;
+import dev.tripline.gateway.metrics.GatewayMetrics;
+import dev.tripline.handlers.IngestObserver;
+import dev.tripline.rules.ConditionException;
+import dev.tripline.rules.Event;
+import dev.tripline.rules.Rule;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Adapters from each module's observer interface to the gateway's metrics (and logs). */
+final class MetricsObservers {
+
+  private static final Logger log = LoggerFactory.getLogger(MetricsObservers.class);
+
+  private MetricsObservers() {}
+
+  /** Ingest outcomes from the handlers. */
+  record Ingest(GatewayMetrics metrics) implements IngestObserver {
+    @Override
+    public void accepted(int n) {
+      metrics.accepted(n);
+    }
+
+    @Override
+    public void duplicates(int n) {
+      metrics.duplicates(n);
+    }
+
+    @Override
+    public void rejected(String reason) {
+      metrics.rejected(reason);
+    }
+
+    @Override
+    public void ingestLatency(Duration latency) {
+      metrics.ingestLatency(latency);
+    }
+  }
+
+  /** Detection engine housekeeping and condition failures. */
+  record Engine(GatewayMetrics metrics) implements EngineObserver {
+    @Override
+    public void conditionFailed(Rule rule, Event event, ConditionException failure) {
+      metrics.conditionFailed(rule.id());
+      log.debug(
+          "skip event, condition failed [rule: {}, event: {}, cause: {}]",
+          rule.id(),
+          event.id(),
+          failure.getMessage());
+    }
+
+    @Override
+    public void keysEvicted(Rule rule, int n) {
+      metrics.keysEvicted(rule.id(), n);
+    }
+  }
+}

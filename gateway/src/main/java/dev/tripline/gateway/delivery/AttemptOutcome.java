@@ -1,0 +1,51 @@
+package dev.tripline.gateway.delivery;
+
+import java.util.Arrays;
+
+/** How one HTTP attempt went, which decides what happens to the delivery next. */
+public enum AttemptOutcome {
+  /** 2xx: delivered. */
+  SUCCEEDED("succeeded"),
+  /** 5xx, 408, 429, a timeout or a connection error: worth trying again later. */
+  RETRYABLE("retryable"),
+  /**
+   * Any other answer (4xx, an unfollowed redirect, ...): the receiver will not accept this message,
+   * so trying again would only repeat the refusal.
+   */
+  REJECTED("rejected");
+
+  private final String wireName;
+
+  AttemptOutcome(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The value stored in a delivery's history. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The outcome an HTTP response status means. */
+  public static AttemptOutcome ofHttpStatus(int status) {
+    if (status >= 200 && status < 300) {
+      return SUCCEEDED;
+    }
+    if (status >= 500 || status == 408 || status == 429) {
+      return RETRYABLE;
+    }
+    return REJECTED;
+  }
+
+  /**
+   * The outcome stored as {@code wireName}.
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  public static AttemptOutcome fromWireName(String wireName) {
+    return Arrays.stream(values())
+        .filter(s -> s.wireName.equals(wireName))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("outcome: unknown value \"" + wireName + "\""));
+  }
+}

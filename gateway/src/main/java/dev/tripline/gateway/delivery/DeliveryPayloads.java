@@ -1,0 +1,70 @@
+package dev.tripline.gateway.delivery;
+
+import dev.tripline.detectors.Detection;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * Renders a detection as the body a destination receives. The body is rendered once, stored in the
+ * outbox and sent byte for byte on every attempt, because the signature covers the exact bytes.
+ */
+public final class DeliveryPayloads {
+
+  private DeliveryPayloads() {}
+
+  /** The body of {@code detection} in {@code format}. */
+  public static String render(PayloadFormat format, Detection detection) {
+    return switch (format) {
+      case STANDARD -> standard(detection);
+    };
+  }
+
+  /**
+   * The {@code standard} body: Tripline's detection document, with a stable field order so that the
+   * same detection always gives the same bytes. For example:
+   *
+   * <pre>{@code
+   * {"type":"detection","id":"det_9f2c...",
+   *  "rule":{"id":"repeat-ip-signups","version":"3"},
+   *  "key":{"ip":"203.0.113.7"},
+   *  "window":{"start":"2026-11-21T10:29:00Z","end":"2026-11-21T10:30:00.123Z"},
+   *  "count":20,
+   *  "events":{"first":"evt_01","last":"evt_20","ids":["evt_01","...","evt_20"]},
+   *  "detectedAt":"2026-11-21T10:30:00.140Z"}
+   * }</pre>
+   *
+   * Times are ISO-8601 UTC; {@code key} keeps the rule's group-by order; {@code events.ids} lists
+   * at most {@link Detection#MAX_EVENT_IDS} ids, oldest first.
+   */
+  public static String standard(Detection detection) {
+    JsonObject body =
+        new JsonObject()
+            .put("type", "detection")
+            .put("id", detection.id())
+            .put(
+                "rule",
+                new JsonObject()
+                    .put("id", detection.ruleId())
+                    .put("version", detection.ruleVersion()))
+            .put("key", new JsonObject(new java.util.LinkedHashMap<>(detection.key())))
+            .put(
+                "window",
+                new JsonObject()
+                    .put("start", iso(detection.windowStart()))
+                    .put("end", iso(detection.windowEnd())))
+            .put("count", detection.count())
+            .put(
+                "events",
+                new JsonObject()
+                    .put("first", detection.firstEventId())
+                    .put("last", detection.lastEventId())
+                    .put("ids", new JsonArray(detection.eventIds())))
+            .put("detectedAt", iso(detection.detectedAt()));
+    return body.encode();
+  }
+
+  private static String iso(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

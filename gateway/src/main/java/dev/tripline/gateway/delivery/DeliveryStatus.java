@@ -1,0 +1,40 @@
+package dev.tripline.gateway.delivery;
+
+import java.util.Arrays;
+
+/** Where a delivery stands in the outbox. */
+public enum DeliveryStatus {
+  /** Not yet delivered; attempted when its next attempt time has come. */
+  PENDING("pending"),
+  /** The destination answered 2xx. Terminal. */
+  SUCCEEDED("succeeded"),
+  /**
+   * Given up: rejected by the destination or out of attempts. Terminal until an operator replays
+   * it.
+   */
+  DEAD("dead");
+
+  private final String wireName;
+
+  DeliveryStatus(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The value stored in MongoDB and shown to operators. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /**
+   * The status stored as {@code wireName}.
+   *
+   * @throws IllegalArgumentException if there is none
+   */
+  public static DeliveryStatus fromWireName(String wireName) {
+    return Arrays.stream(values())
+        .filter(s -> s.wireName.equals(wireName))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("status: unknown value \"" + wireName + "\""));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.tripline.gateway.delivery;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A configured webhook receiver. Immutable and valid once built: the config loader calls {@link
+ * #validate} (or {@link #of}) so that a bad entry stops start-up with a message naming the field.
+ *
+ * <p>The secret is needed to sign but must never reach a log, an error message or a heap dump
+ * rendered as text, so {@link #toString()} masks it.
+ *
+ * @param id the id rules name in {@code notify:}
+ * @param url absolute {@code http} or {@code https} URL the deliveries are POSTed to
+ * @param secret Standard Webhooks signing secret, {@code whsec_<base64>}
+ * @param timeout limit for one attempt, connect and response included
+ * @param format the body format sent to this destination
+ */
+public record Destination(
+    String id, URI url, String secret, Duration timeout, PayloadFormat format) {
+
+  /** The timeout used when the configuration names none. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Secrets shorter than this are rejected: the Standard Webhooks spec asks for 24 to 64 bytes. */
+  public static final int MIN_SECRET_BYTES = 24;
+
+  private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
+
+  /**
+   * Validates the values; a null timeout or format takes the default.
+   *
+   * @throws IllegalArgumentException listing every problem, each naming its field
+   */
+  public Destination {
+    timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    format = format == null ? PayloadFormat.STANDARD : format;
+    List<String> problems = new ArrayList<>();
+    checkId(id, problems);
+    if (url == null) {
+      problems.add("url: is required");
+    } else {
+      checkUrl(url, problems);
+    }
+    checkSecret(secret, problems);
+    checkTimeout(timeout, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Builds a destination from raw configuration values.
+   *
+   * @param timeout may be null for {@link #DEFAULT_TIMEOUT}
+   * @param format may be null for {@code standard}
+   * @throws IllegalArgumentException listing every problem, each naming its field
+   */
+  public static Destination of(
+      String id, String url, String secret, Duration timeout, String format) {
+    List<String> problems = validate(id, url, secret, timeout, format);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return new Destination(
+        id,
+        URI.create(url),
+        secret,
+        timeout == null ? DEFAULT_TIMEOUT : timeout,
+        format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format));
+  }
+
+  /**
+   * Checks raw configuration values and returns one message per problem, each starting with the
+   * field name (for example {@code url: must be an absolute http(s) URL, was "ftp://x"}). The
+   * caller prefixes the entry's position in its file. An empty list means {@link #of} succeeds.
+   *
+   * @param timeout may be null for {@link #DEFAULT_TIMEOUT}
+   * @param format may be null for {@code standard}
+   */
+  public static List<String> validate(
+      String id, String url, String secret, Duration timeout, String format) {
+    List<String> problems = new ArrayList<>();
+    checkId(id, problems);
+    if (url == null || url.isBlank()) {
+      problems.add("url: is required");
+    } else {
+      try {
+        checkUrl(new URI(url), problems);
+      } catch (URISyntaxException e) {
+        problems.add(urlProblem(url));
+      }
+    }
+    checkSecret(secret, problems);
+    checkTimeout(timeout, problems);
+    if (format != null && PayloadFormat.find(format).isEmpty()) {
+      problems.add(
+          "format: must be one of " + PayloadFormat.wireNames() + ", was \"" + format + "\"");
+    }
+    return problems;
+  }
+
+  private static void checkId(String id, List<String> problems) {
+    if (id == null || id.isBlank()) {
+      problems.add("id: is required");
+    }
+  }
+
+  private static void checkUrl(URI url, List<String> problems) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    boolean ok =
+        url.isAbsolute()
+            && (scheme.equals("http") || scheme.equals("https"))
+            && url.getHost() != null
+            && !url.getHost().isEmpty();
+    if (!ok) {
+      problems.add(urlProblem(url.toString()));
+    }
+  }
+
+  private static String urlProblem(String url) {
+    return "url: must be an absolute http(s) URL, was \"" + url + "\"";
+  }
+
+  private static void checkSecret(String secret, List<String> problems) {
+    // never echo the secret's value: the message may reach a log
+    if (secret == null || secret.isEmpty()) {
+      problems.add("secret: is required (" + SECRET_PREFIX + "<base64>)");
+      return;
+    }
+    byte[] key = WebhookSigner.decodeSecret(secret);
+    if (key == null) {
+      problems.add("secret: must start with " + SECRET_PREFIX + " and hold base64");
+    } else if (key.length < MIN_SECRET_BYTES) {
+      problems.add(
+          "secret: must hold at least "
+              + MIN_SECRET_BYTES
+              + " bytes of base64-encoded key, had "
+              + key.length);
+    }
+  }
+
+  private static void checkTimeout(Duration timeout, List<String> problems) {
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      problems.add("timeout: must be > 0, was " + timeout);
+    }
+  }
+
+  /** Like the record's, but with the secret masked. */
+  @Override
+  public String toString() {
+    return "Destination[id="
+        + id
+        + ", url="
+        + url
+        + ", secret="
+        + SECRET_PREFIX
+        + "***, timeout="
+        + timeout
+        + ", format="
+        + format
+        + "]";
+  }
+}

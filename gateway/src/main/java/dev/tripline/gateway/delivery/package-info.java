@@ -1,0 +1,27 @@
+/**
+ * Outbound delivery of detections as signed webhooks (Standard Webhooks v1), at least once.
+ *
+ * <p>The flow: {@link dev.tripline.gateway.delivery.Deliverer#submit} renders one body per
+ * destination ({@link dev.tripline.gateway.delivery.DeliveryPayloads}), writes it to the outbox
+ * ({@link dev.tripline.gateway.delivery.DeliveryStore}, in MongoDB {@link
+ * dev.tripline.gateway.delivery.MongoDeliveryStore}) keyed by a deterministic {@code webhook-id}
+ * ({@link dev.tripline.gateway.delivery.WebhookIds}), and only then POSTs it, signed by {@link
+ * dev.tripline.gateway.delivery.WebhookSigner}. Failures are retried from the outbox by a poll loop
+ * under a {@link dev.tripline.gateway.delivery.RetryPolicy}; the same loop resumes what a previous
+ * process left pending.
+ *
+ * <p>Knobs and defaults:
+ *
+ * <ul>
+ *   <li>per destination: {@code timeout} 10 s (connect and response), {@code format} {@code
+ *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes;
+ *   <li>{@link dev.tripline.gateway.delivery.RetryPolicy}: 10 attempts, backoff 1 s doubling to at
+ *       most 1 h, ±20 % jitter; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors are
+ *       retried; any other answer is dead at once;
+ *   <li>{@link dev.tripline.gateway.delivery.DeliveryOptions}: poll every 1 s, at most 32 attempts
+ *       in flight;
+ *   <li>{@link dev.tripline.gateway.delivery.MongoDeliveryStore}: collection {@code deliveries}, 10
+ *       s per operation, the last 20 attempts kept per delivery.
+ * </ul>
+ */
+package dev.tripline.gateway.delivery;

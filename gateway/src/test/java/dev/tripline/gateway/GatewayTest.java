@@ -1,0 +1,463 @@
+package dev.tripline.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tripline.gateway.delivery.WebhookSigner;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole gateway over real HTTP and WebSocket, against its embedded MongoDB-compatible server
+ * over TCP: events in, stored, detected, delivered as signed webhooks to an in-test receiver.
+ */
+@ExtendWith(VertxExtension.class)
+class GatewayTest {
+
+  static final String SECRET = "whsec_dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==";
+
+  static final String BURST_RULE =
+      """
+      - id: burst
+        detect:
+          threshold: {group_by: [ip], count: 3, within: 60s}
+        notify: [sink]
+      """;
+
+  @TempDir Path dir;
+
+  Vertx vertx;
+  WebClient client;
+  Gateway gateway;
+  Receiver receiver;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    this.client = WebClient.create(vertx);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (gateway != null) {
+      gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void should_store_detect_and_deliver_a_signed_webhook(VertxTestContext ctx) throws Exception {
+    startReceiver(n -> 204);
+    start(new TestGateway(dir).rules(BURST_RULE).destinations(sink()));
+
+    post(batchOf(event("e1"), event("e2"), event("e3")))
+        .compose(
+            response -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(response.statusCode()).isEqualTo(202);
+                    assertThat(response.bodyAsJsonObject())
+                        .isEqualTo(new JsonObject().put("accepted", 3).put("duplicates", 0));
+                  });
+              return receiver.first();
+            })
+        .compose(
+            request -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(
+                            new WebhookSigner(SECRET)
+                                .verify(
+                                    request.headers().get("webhook-id"),
+                                    request.headers().get("webhook-timestamp"),
+                                    request.body(),
+                                    request.headers().get("webhook-signature"),
+                                    Instant.now()))
+                        .as("signature verifies")
+                        .isTrue();
+                    JsonObject body = new JsonObject(request.body());
+                    assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("burst");
+                    assertThat(body.getJsonObject("key").getString("ip")).isEqualTo("127.0.0.1");
+                    assertThat(body.getInteger("count")).isEqualTo(3);
+                    assertThat(body.getJsonObject("events").getJsonArray("ids"))
+                        .containsExactly("e1", "e2", "e3");
+                  });
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return Future.all(
+                      mongo.count("events", new JsonObject()),
+                      mongo.find("detections", new JsonObject()),
+                      eventually(() -> deliveryStatus(mongo), "succeeded"))
+                  .onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                all ->
+                    ctx.verify(
+                        () -> {
+                          assertThat((Long) all.resultAt(0)).isEqualTo(3);
+                          List<JsonObject> detections = all.resultAt(1);
+                          assertThat(detections).hasSize(1);
+                          JsonObject detection = detections.get(0);
+                          assertThat(detection.getString("ruleId")).isEqualTo("burst");
+                          assertThat(detection.getString("ruleVersion")).isNotBlank();
+                          assertThat(detection.getInteger("count")).isEqualTo(3);
+                          assertThat(detection.getString("firstEventId")).isEqualTo("e1");
+                          assertThat(detection.getString("lastEventId")).isEqualTo("e3");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_retry_a_failing_destination_with_the_same_webhook_id(VertxTestContext ctx)
+      throws Exception {
+    startReceiver(n -> n <= 2 ? 500 : 204);
+    start(
+        new TestGateway(dir)
+            .rules(BURST_RULE)
+            .destinations(sink())
+            .config(
+                """
+                delivery:
+                  initial-backoff: 10ms
+                  max-backoff: 50ms
+                  poll-interval: 20ms
+                """));
+
+    post(batchOf(event("a1"), event("a2"), event("a3")))
+        .compose(response -> receiver.nth(3))
+        .compose(
+            third -> {
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return eventually(() -> delivery(mongo), "succeeded")
+                  .compose(status -> delivery(mongo))
+                  .onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                delivery ->
+                    ctx.verify(
+                        () -> {
+                          List<String> ids =
+                              receiver.requests.stream()
+                                  .map(r -> r.headers().get("webhook-id"))
+                                  .toList();
+                          assertThat(ids).hasSize(3);
+                          assertThat(ids).allMatch(id -> id.equals(ids.get(0)));
+                          assertThat(delivery.getString("_id")).isEqualTo(ids.get(0));
+                          assertThat(delivery.getString("status")).isEqualTo("succeeded");
+                          assertThat(delivery.getInteger("attempts")).isEqualTo(3);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_count_a_resent_event_as_duplicate_and_not_detect_it_twice(VertxTestContext ctx)
+      throws Exception {
+    startReceiver(n -> 204);
+    start(
+        new TestGateway(dir)
+            .rules(BURST_RULE.replace("count: 3", "count: 2"))
+            .destinations(sink()));
+
+    post(event("d1").encode())
+        .compose(r -> post(event("d1").encode()))
+        .compose(
+            second -> {
+              ctx.verify(
+                  () ->
+                      assertThat(second.bodyAsJsonObject())
+                          .isEqualTo(new JsonObject().put("accepted", 0).put("duplicates", 1)));
+              return post(event("d2").encode());
+            })
+        .compose(third -> receiver.first())
+        .onComplete(
+            ctx.succeeding(
+                request ->
+                    ctx.verify(
+                        () -> {
+                          JsonArray ids =
+                              new JsonObject(request.body())
+                                  .getJsonObject("events")
+                                  .getJsonArray("ids");
+                          assertThat(ids).containsExactly("d1", "d2");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_ack_websocket_frames_once_stored(VertxTestContext ctx) throws Exception {
+    start(new TestGateway(dir));
+    WebSocketClient ws = vertx.createWebSocketClient();
+
+    ws.connect(gateway.httpPort(), "127.0.0.1", "/v1/stream")
+        .compose(
+            socket -> {
+              Promise<JsonObject> ack = Promise.promise();
+              socket.textMessageHandler(text -> ack.tryComplete(new JsonObject(text)));
+              socket.writeTextMessage(
+                  new JsonObject()
+                      .put("seq", 7)
+                      .put("batch", new JsonArray().add(event("w1")).add(event("w2")))
+                      .encode());
+              return ack.future();
+            })
+        .compose(
+            ack -> {
+              ctx.verify(
+                  () ->
+                      assertThat(ack)
+                          .isEqualTo(
+                              new JsonObject()
+                                  .put("type", "ack")
+                                  .put("seq", 7)
+                                  .put("accepted", 2)
+                                  .put("duplicates", 0)));
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return mongo
+                  .count("events", new JsonObject().put("id", new JsonObject().put("$in", new JsonArray().add("w1").add("w2"))))
+                  .onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                count ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(count).isEqualTo(2);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_reject_an_invalid_batch_and_store_none_of_it(VertxTestContext ctx)
+      throws Exception {
+    start(new TestGateway(dir));
+
+    post(batchOf(event("ok1"), new JsonObject().put("type", 42)))
+        .compose(
+            response -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(response.statusCode()).isEqualTo(400);
+                    assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("type");
+                    assertThat(response.bodyAsJsonObject().getInteger("index")).isEqualTo(1);
+                  });
+              return post("{\"type\": \"x\"");
+            })
+        .compose(
+            malformed -> {
+              ctx.verify(() -> assertThat(malformed.statusCode()).isEqualTo(400));
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return mongo.count("events", new JsonObject()).onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                count ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(count).isZero();
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_report_ready_health_and_metrics(VertxTestContext ctx) throws Exception {
+    start(new TestGateway(dir));
+
+    post(event("m1").encode())
+        .compose(r -> client.get(gateway.httpPort(), "127.0.0.1", "/ready").send())
+        .compose(
+            ready -> {
+              ctx.verify(() -> assertThat(ready.statusCode()).isEqualTo(200));
+              return client.get(gateway.httpPort(), "127.0.0.1", "/health").send();
+            })
+        .compose(
+            health -> {
+              ctx.verify(() -> assertThat(health.statusCode()).isEqualTo(200));
+              return client.get(gateway.httpPort(), "127.0.0.1", "/metrics").send();
+            })
+        .onComplete(
+            ctx.succeeding(
+                metrics ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(metrics.statusCode()).isEqualTo(200);
+                          assertThat(metrics.bodyAsString())
+                              .contains("tripline_events_accepted_total 1.0")
+                              .contains("tripline_write_queue_depth")
+                              .contains("tripline_ingest_latency_seconds");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_refuse_to_start_with_an_invalid_rule(VertxTestContext ctx) throws Exception {
+    new TestGateway(dir)
+        .rules(
+            """
+            - id: broken
+              detect:
+                threshold: {group_by: [ip], count: 3, within: 0s}
+              notify: [nowhere]
+            """)
+        .start(vertx)
+        .onComplete(
+            ctx.failing(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure.getMessage())
+                              .contains("rules.yaml:3:")
+                              .contains("rule broken: detect.threshold.within")
+                              .contains("nowhere");
+                          ctx.completeNow();
+                        })));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  private void start(TestGateway testGateway) throws Exception {
+    gateway = testGateway.start(vertx).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private String sink() {
+    return """
+        - id: sink
+          url: http://127.0.0.1:%d/hook
+          secret: %s
+          timeout: 2s
+        """
+        .formatted(receiver.port(), SECRET);
+  }
+
+  private Future<HttpResponse<Buffer>> post(String body) {
+    return client
+        .post(gateway.httpPort(), "127.0.0.1", "/v1/events")
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body));
+  }
+
+  private static JsonObject event(String id) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", "signup")
+        .put("userId", "user-" + id)
+        .put("properties", new JsonObject().put("plan", "free"));
+  }
+
+  private static String batchOf(JsonObject... events) {
+    return new JsonObject().put("batch", new JsonArray(List.of((Object[]) events))).encode();
+  }
+
+  private static Future<String> deliveryStatus(MongoClient mongo) {
+    return delivery(mongo).map(d -> d == null ? null : d.getString("status"));
+  }
+
+  private static Future<JsonObject> delivery(MongoClient mongo) {
+    return mongo.findOne("deliveries", new JsonObject(), null);
+  }
+
+  /** Polls until the supplier yields the expected value, for state written after a response. */
+  private <T> Future<T> eventually(Supplier<Future<T>> probe, T expected) {
+    Promise<T> done = Promise.promise();
+    AtomicInteger tries = new AtomicInteger();
+    vertx.setPeriodic(
+        20,
+        timer ->
+            probe
+                .get()
+                .onSuccess(
+                    value -> {
+                      if (expected.equals(value)) {
+                        vertx.cancelTimer(timer);
+                        done.tryComplete(value);
+                      } else if (tries.incrementAndGet() > 250) {
+                        vertx.cancelTimer(timer);
+                        done.tryFail("still " + value + ", expected " + expected);
+                      }
+                    }));
+    return done.future();
+  }
+
+  private void startReceiver(java.util.function.IntUnaryOperator statusForAttempt) throws Exception {
+    receiver = new Receiver(vertx, statusForAttempt);
+    receiver.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** An in-test webhook receiver that answers per attempt number and records what it got. */
+  static final class Receiver {
+    record Request(MultiMap headers, String body) {}
+
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Vertx vertx;
+    private final java.util.function.IntUnaryOperator statusForAttempt;
+    private final List<Promise<Request>> waiting = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+
+    Receiver(Vertx vertx, java.util.function.IntUnaryOperator statusForAttempt) {
+      this.vertx = vertx;
+      this.statusForAttempt = statusForAttempt;
+    }
+
+    Future<HttpServer> listen() {
+      return vertx
+          .createHttpServer()
+          .requestHandler(
+              request ->
+                  request
+                      .body()
+                      .onSuccess(
+                          body -> {
+                            Request received = new Request(request.headers(), body.toString());
+                            requests.add(received);
+                            int n = requests.size();
+                            request.response().setStatusCode(statusForAttempt.applyAsInt(n)).end();
+                            if (n <= waiting.size()) {
+                              waiting.get(n - 1).tryComplete(received);
+                            }
+                          }))
+          .listen(0, "127.0.0.1")
+          .onSuccess(s -> server = s);
+    }
+
+    int port() {
+      return server.actualPort();
+    }
+
+    Future<Request> first() {
+      return nth(1);
+    }
+
+    /** Completes when the n-th request (1-based) has arrived. */
+    synchronized Future<Request> nth(int n) {
+      while (waiting.size() < n) {
+        waiting.add(Promise.promise());
+      }
+      if (requests.size() >= n) {
+        waiting.get(n - 1).tryComplete(requests.get(n - 1));
+      }
+      return waiting.get(n - 1).future();
+    }
+  }
+}

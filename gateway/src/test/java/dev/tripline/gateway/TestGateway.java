@@ -1,0 +1,89 @@
+package dev.tripline.gateway;
+
+import dev.tripline.gateway.config.ConfigLoader;
+import dev.tripline.gateway.config.GatewayConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes a gateway configuration into a temporary directory (ports 0, its own data dir, rules and
+ * destinations given by the test) and starts a real gateway from it.
+ */
+final class TestGateway {
+
+  private final Path dir;
+  private String rules = "[]";
+  private String destinations = "[]";
+  private String extraConfig = "";
+
+  TestGateway(Path dir) {
+    this.dir = dir;
+  }
+
+  TestGateway rules(String yaml) {
+    this.rules = yaml;
+    return this;
+  }
+
+  TestGateway destinations(String yaml) {
+    this.destinations = yaml;
+    return this;
+  }
+
+  /** Extra top-level YAML appended to the config (e.g. a {@code delivery:} section). */
+  TestGateway config(String yaml) {
+    this.extraConfig = yaml;
+    return this;
+  }
+
+  Path writeConfig() throws IOException {
+    Path rulesDir = Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(rulesDir.resolve("rules.yaml"), rules);
+    Path destinationsFile = dir.resolve("destinations.yaml");
+    Files.writeString(destinationsFile, destinations);
+    Path config = dir.resolve("tripline.yaml");
+    Files.writeString(
+        config,
+        """
+        http:
+          host: 127.0.0.1
+          port: 0
+          instances: 2
+        mongo:
+          embedded:
+            port: 0
+            data-dir: %s
+        rules:
+          dir: %s
+        destinations:
+          file: %s
+        """
+                .formatted(dir.resolve("data"), rulesDir, destinationsFile)
+            + extraConfig);
+    return config;
+  }
+
+  Future<Gateway> start(Vertx vertx) throws IOException {
+    GatewayConfig config = ConfigLoader.load(writeConfig(), true, Map.of());
+    return Gateway.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** A client to the gateway's embedded store, to look at what it wrote. */
+  static MongoClient mongo(Vertx vertx, Gateway gateway) {
+    return MongoClient.createNonShared(
+        vertx,
+        new JsonObject()
+            .put(
+                "connection_string",
+                "mongodb://127.0.0.1:" + gateway.embeddedMongoPort().orElseThrow())
+            .put("db_name", "tripline"));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tripline.gateway.delivery;
+
+import dev.tripline.detectors.Detection;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Detections for tests. */
+final class Detections {
+
+  private Detections() {}
+
+  static Detection detection(String id, String... destinations) {
+    Map<String, Object> key = new LinkedHashMap<>();
+    key.put("ip", "203.0.113.7");
+    key.put("userId", "u123");
+    return new Detection(
+        id,
+        "repeat-ip-signups",
+        "3",
+        key,
+        Instant.parse("2026-11-21T10:29:00Z"),
+        Instant.parse("2026-11-21T10:30:00.123Z"),
+        3,
+        List.of("evt_1", "evt_2", "evt_3"),
+        "evt_1",
+        "evt_3",
+        Instant.parse("2026-11-21T10:30:00.140Z"),
+        List.of(destinations));
+  }
+}
