@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,8 +14,10 @@ import java.util.function.IntConsumer;
 
 /**
  * The baseline: a Vert.x HTTP server that reads each request body and answers 202 {@code
- * {"accepted":1,"duplicates":0}}, storing nothing. The gateway's single-event ingest is compared
- * with it, so the ratio is the gateway's own overhead (parsing, validation, ids, the write path).
+ * {"accepted":1,"duplicates":0}}, storing nothing (and acks every WebSocket frame at once, which is
+ * how the load generator's {@code ws} mode can be checked without a gateway). The gateway's
+ * single-event ingest is compared with it, so the ratio is the gateway's own overhead (parsing,
+ * validation, ids, the write path).
  *
  * <p>Like the gateway it runs one server verticle per core by default, all sharing one port (0 for
  * an ephemeral one). Prints {@code listening on port N} when ready. Usage: {@code BareServer
@@ -91,6 +95,20 @@ public final class BareServer {
                                   .setStatusCode(202)
                                   .putHeader("content-type", "application/json")
                                   .end(ANSWER)))
+          .webSocketHandler(
+              ws ->
+                  ws.textMessageHandler(
+                      text -> {
+                        JsonObject frame = new JsonObject(text);
+                        JsonArray batch = frame.getJsonArray("batch");
+                        ws.writeTextMessage(
+                            new JsonObject()
+                                .put("type", "ack")
+                                .put("seq", frame.getValue("seq"))
+                                .put("accepted", batch == null ? 1 : batch.size())
+                                .put("duplicates", 0)
+                                .encode());
+                      }))
           .listen(port, "127.0.0.1")
           .map(HttpServer::actualPort)
           .onSuccess(boundPort::accept);

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * A closed loop of WebSocket frames on one event loop: each connection keeps {@code inFlight}
- * frames {@code {"seq":n,"batch":[...]}} unacknowledged and sends the next one when an ack comes
- * back. Latency is from a frame's first send to its ack.
+ * frames unacknowledged and sends the next one when an ack comes back. A frame is one event with a
+ * top-level {@code seq}, or {@code {"seq":n,"batch":[...]}} for more than one. Latency is from a
+ * frame's first send to its ack.
  *
  * <p>An answer with the frame's {@code seq} that is not an ack counts as a failure, or, when it
  * says the server is overloaded ({@code status} 503 or a type naming overload), as a refusal whose
@@ -113,8 +114,15 @@ final class WebSocketLoadWorker extends VerticleBase {
         return;
       }
       long seq = nextSeq++;
+      // one event: the event itself with a top-level seq; more: {"seq":n,"batch":[...]}
       String frame =
-          "{\"seq\":" + seq + ",\"batch\":" + bodies.array(nextEvent, options.batchSize()) + "}";
+          options.batchSize() == 1
+              ? "{\"seq\":" + seq + "," + bodies.event(nextEvent).substring(1)
+              : "{\"seq\":"
+                  + seq
+                  + ",\"batch\":"
+                  + bodies.array(nextEvent, options.batchSize())
+                  + "}";
       nextEvent += options.batchSize();
       long now = System.nanoTime();
       send(seq, new Pending(frame, options.batchSize(), now, now));
