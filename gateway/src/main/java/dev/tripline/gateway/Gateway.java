@@ -6,6 +6,7 @@ import dev.tripline.detectors.EngineObserver;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.delivery.Deliverer;
+import dev.tripline.gateway.delivery.DeliveryOptions;
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.delivery.MongoDeliveryStore;
 import dev.tripline.gateway.delivery.RetryPolicy;
@@ -30,6 +31,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,13 +115,17 @@ public final class Gateway {
             webClient,
             deliveries,
             definitions.destinations(),
-            new RetryPolicy(
-                config.delivery().maxAttempts(),
-                config.delivery().initialBackoff(),
-                config.delivery().maxBackoff()),
+            new DeliveryOptions(
+                new RetryPolicy(
+                    config.delivery().maxAttempts(),
+                    config.delivery().initialBackoff(),
+                    config.delivery().maxBackoff(),
+                    RetryPolicy.DEFAULT_MULTIPLIER,
+                    RetryPolicy.DEFAULT_JITTER,
+                    () -> ThreadLocalRandom.current().nextDouble()),
+                config.delivery().pollInterval(),
+                config.delivery().maxConcurrency()),
             clock,
-            config.delivery().pollInterval(),
-            config.delivery().maxConcurrency(),
             new MetricsObservers.Delivery(metrics));
     DetectionEngine engine =
         new DetectionEngine(

@@ -1,6 +1,8 @@
 package dev.tripline.gateway;
 
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.gateway.delivery.AttemptOutcome;
+import dev.tripline.gateway.delivery.DeliveryObserver;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.rules.ConditionException;
@@ -37,6 +39,24 @@ final class MetricsObservers {
     @Override
     public void ingestLatency(Duration latency) {
       metrics.ingestLatency(latency);
+    }
+  }
+
+  /** Outbound webhook attempts. */
+  record Delivery(GatewayMetrics metrics) implements DeliveryObserver {
+    @Override
+    public void attempted(String destination, AttemptOutcome outcome, Duration latency) {
+      metrics.delivery(destination, outcome.wireName(), latency);
+    }
+
+    @Override
+    public void deadLettered(String destination, String deliveryId, int attempts) {
+      metrics.deadLettered(destination);
+      log.warn(
+          "dead-letter delivery [id: {}, destination: {}, attempts: {}]",
+          deliveryId,
+          destination,
+          attempts);
     }
   }
 

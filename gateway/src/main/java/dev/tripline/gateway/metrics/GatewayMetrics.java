@@ -111,6 +111,14 @@ public final class GatewayMetrics {
         .increment(n);
   }
 
+  public void deadLettered(String destination) {
+    Counter.builder("tripline.deliveries.dead")
+        .description("Deliveries given up on (dead-lettered), by destination")
+        .tag("destination", destination)
+        .register(registry)
+        .increment();
+  }
+
   public void delivery(String destination, String outcome, Duration latency) {
     Counter.builder("tripline.deliveries")
         .description("Webhook delivery attempts, by destination and outcome")

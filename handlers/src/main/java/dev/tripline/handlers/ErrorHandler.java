@@ -1,0 +1,125 @@
+package dev.tripline.handlers;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a failed request becomes a JSON error: {@code {"error": ..., "field": ...,
+ * "index": ...}} (absent members left out).
+ *
+ * <p>An {@link HttpException} answers with its own status; a 503 that carries a retry delay also
+ * sets {@code Retry-After} in whole seconds. A bare status (e.g. Vert.x's 413 from the body limit,
+ * or 404/405 when no route matched) answers with that status and its reason phrase. Anything else
+ * is a bug: 500 {@code {"error":"internal error"}} and one log line with the stack trace. Client
+ * errors are logged at debug without a stack trace, since they are the client's problem, not ours.
+ *
+ * <p>Never throws: a response that is already written or closed is left alone (a partly written one
+ * is reset, so the client cannot mistake it for complete), and the server keeps serving.
+ */
+public final class ErrorHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = statusOf(ctx);
+    try {
+      log(ctx, status, failure);
+      HttpServerResponse response = ctx.response();
+      if (response.ended() || response.closed()) {
+        return;
+      }
+      if (response.headWritten()) {
+        response.reset();
+        return;
+      }
+      JsonObject body = new JsonObject();
+      if (failure instanceof HttpException http) {
+        body.put("error", http.getMessage());
+        putIfPresent(body, "field", http.field());
+        putIfPresent(body, "index", http.index());
+        Duration retryAfter = retryAfterOf(http);
+        if (retryAfter != null) {
+          response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
+        }
+      } else if (status >= 500) {
+        body.put("error", "internal error");
+      } else {
+        body.put(
+            "error", HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(Locale.ROOT));
+      }
+      response
+          .setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(body.toBuffer());
+    } catch (RuntimeException e) {
+      // last resort: the handler must not fail, or Vert.x would answer with its own plain 500
+      LOG.error("failed to write error response [path: {}]", ctx.request().path(), e);
+      try {
+        ctx.response().reset();
+      } catch (RuntimeException ignored) {
+        // the connection is already gone
+      }
+    }
+  }
+
+  /** Whole seconds, rounded up, at least 1, as {@code Retry-After} requires. */
+  static long retryAfterSeconds(Duration retryAfter) {
+    long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+    return Math.max(1, seconds);
+  }
+
+  private static Duration retryAfterOf(HttpException failure) {
+    if (failure instanceof OverloadedException overloaded) {
+      return overloaded.retryAfter();
+    }
+    if (failure instanceof StoreUnavailableException unavailable) {
+      return unavailable.retryAfter();
+    }
+    return null;
+  }
+
+  private static int statusOf(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpException http) {
+      return http.status();
+    }
+    int status = ctx.statusCode();
+    if (ctx.failure() != null || status < 400 || status > 599) {
+      return 500;
+    }
+    return status;
+  }
+
+  private static void log(RoutingContext ctx, int status, Throwable failure) {
+    if (status >= 500 && !(failure instanceof HttpException)) {
+      LOG.error(
+          "failed request [method: {}, path: {}, status: {}]",
+          ctx.request().method(),
+          ctx.request().path(),
+          status,
+          failure);
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "rejected request [method: {}, path: {}, status: {}, error: {}]",
+          ctx.request().method(),
+          ctx.request().path(),
+          status,
+          failure == null ? "-" : failure.getMessage());
+    }
+  }
+
+  private static void putIfPresent(JsonObject body, String key, Object value) {
+    if (value != null) {
+      body.put(key, value);
+    }
+  }
+}

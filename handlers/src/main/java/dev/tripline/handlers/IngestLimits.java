@@ -1,0 +1,186 @@
+package dev.tripline.handlers;
+
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The bounds every ingest request and WebSocket frame is held to, so that one client cannot make
+ * the gateway parse, buffer or queue without limit. Validated once at construction (fail fast,
+ * naming the limit); immutable afterwards.
+ *
+ * @param maxBodyBytes largest HTTP body or WebSocket message, in bytes (default 512 KiB)
+ * @param maxBatchEvents most events in one {@code batch} (default 500)
+ * @param maxJsonDepth deepest nesting of arrays and objects in a body, checked before parsing
+ *     (default 64)
+ * @param maxClockSkew how far in the future of {@code receivedAt} an event {@code timestamp} may be
+ *     (default 10 minutes)
+ * @param maxFramesInFlight frames per WebSocket that may await ingest before reading pauses
+ *     (default 16)
+ * @param retryAfter what {@code Retry-After} tells a client when the store failed (default 1 s)
+ * @param ingestTimeout how long a handler waits for {@link IngestService#ingest} before answering
+ *     503 {@code store unavailable} (default 10 s), so a hung store cannot hold requests forever
+ */
+public record IngestLimits(
+    int maxBodyBytes,
+    int maxBatchEvents,
+    int maxJsonDepth,
+    Duration maxClockSkew,
+    int maxFramesInFlight,
+    Duration retryAfter,
+    Duration ingestTimeout) {
+
+  /** The default {@link #maxBodyBytes()}: 512 KiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 512 * 1024;
+
+  /** The default {@link #ingestTimeout()}: 10 s. */
+  public static final Duration DEFAULT_INGEST_TIMEOUT = Duration.ofSeconds(10);
+
+  public IngestLimits {
+    requirePositive("maxBodyBytes", maxBodyBytes);
+    requirePositive("maxBatchEvents", maxBatchEvents);
+    // the smallest valid body, {"batch":[{...}]}, is three levels deep
+    if (maxJsonDepth < 3) {
+      throw new IllegalArgumentException("maxJsonDepth: must be >= 3, was " + maxJsonDepth);
+    }
+    requireNonNegative("maxClockSkew", maxClockSkew);
+    requirePositive("maxFramesInFlight", maxFramesInFlight);
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    if (retryAfter.isNegative() || retryAfter.isZero()) {
+      throw new IllegalArgumentException("retryAfter: must be > 0s, was " + retryAfter);
+    }
+    Objects.requireNonNull(ingestTimeout, "ingestTimeout");
+    if (ingestTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("ingestTimeout: must be >= 1ms, was " + ingestTimeout);
+    }
+  }
+
+  /** The limits listed in the brief, with the default {@link #ingestTimeout()}. */
+  public IngestLimits(
+      int maxBodyBytes,
+      int maxBatchEvents,
+      int maxJsonDepth,
+      Duration maxClockSkew,
+      int maxFramesInFlight,
+      Duration retryAfter) {
+    this(
+        maxBodyBytes,
+        maxBatchEvents,
+        maxJsonDepth,
+        maxClockSkew,
+        maxFramesInFlight,
+        retryAfter,
+        DEFAULT_INGEST_TIMEOUT);
+  }
+
+  /** The defaults documented on each component. */
+  public static IngestLimits defaults() {
+    return new IngestLimits(
+        DEFAULT_MAX_BODY_BYTES,
+        500,
+        64,
+        Duration.ofMinutes(10),
+        16,
+        Duration.ofSeconds(1),
+        DEFAULT_INGEST_TIMEOUT);
+  }
+
+  public IngestLimits withMaxBodyBytes(int value) {
+    return new IngestLimits(
+        value,
+        maxBatchEvents,
+        maxJsonDepth,
+        maxClockSkew,
+        maxFramesInFlight,
+        retryAfter,
+        ingestTimeout);
+  }
+
+  public IngestLimits withMaxBatchEvents(int value) {
+    return new IngestLimits(
+        maxBodyBytes,
+        value,
+        maxJsonDepth,
+        maxClockSkew,
+        maxFramesInFlight,
+        retryAfter,
+        ingestTimeout);
+  }
+
+  public IngestLimits withMaxJsonDepth(int value) {
+    return new IngestLimits(
+        maxBodyBytes,
+        maxBatchEvents,
+        value,
+        maxClockSkew,
+        maxFramesInFlight,
+        retryAfter,
+        ingestTimeout);
+  }
+
+  public IngestLimits withMaxClockSkew(Duration value) {
+    return new IngestLimits(
+        maxBodyBytes,
+        maxBatchEvents,
+        maxJsonDepth,
+        value,
+        maxFramesInFlight,
+        retryAfter,
+        ingestTimeout);
+  }
+
+  public IngestLimits withMaxFramesInFlight(int value) {
+    return new IngestLimits(
+        maxBodyBytes, maxBatchEvents, maxJsonDepth, maxClockSkew, value, retryAfter, ingestTimeout);
+  }
+
+  public IngestLimits withRetryAfter(Duration value) {
+    return new IngestLimits(
+        maxBodyBytes,
+        maxBatchEvents,
+        maxJsonDepth,
+        maxClockSkew,
+        maxFramesInFlight,
+        value,
+        ingestTimeout);
+  }
+
+  /**
+   * Sizes the server's WebSocket limits from {@link #maxBodyBytes()}: Vert.x enforces them while
+   * reading, before a message is ever handed to {@link StreamHandler}, so a frame can be no larger
+   * than an HTTP body. A message over the limit makes Vert.x close the socket (status 1009), which
+   * is the protocol's answer to it.
+   *
+   * @return {@code options}, for chaining
+   */
+  public HttpServerOptions applyTo(HttpServerOptions options) {
+    options.setMaxWebSocketMessageSize(maxBodyBytes);
+    options.setMaxWebSocketFrameSize(
+        Math.min(maxBodyBytes, HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE));
+    return options;
+  }
+
+  public IngestLimits withIngestTimeout(Duration value) {
+    return new IngestLimits(
+        maxBodyBytes,
+        maxBatchEvents,
+        maxJsonDepth,
+        maxClockSkew,
+        maxFramesInFlight,
+        retryAfter,
+        value);
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + ": must be > 0, was " + value);
+    }
+  }
+
+  private static void requireNonNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + ": must be >= 0s, was " + value);
+    }
+  }
+}

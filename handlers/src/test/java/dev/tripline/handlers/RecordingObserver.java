@@ -1,0 +1,35 @@
+package dev.tripline.handlers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Records what the handlers report. */
+final class RecordingObserver implements IngestObserver {
+
+  final AtomicInteger accepted = new AtomicInteger();
+  final AtomicInteger duplicates = new AtomicInteger();
+  final List<String> rejected = new CopyOnWriteArrayList<>();
+  final List<Duration> latencies = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void accepted(int n) {
+    accepted.addAndGet(n);
+  }
+
+  @Override
+  public void duplicates(int n) {
+    duplicates.addAndGet(n);
+  }
+
+  @Override
+  public void rejected(String reason) {
+    rejected.add(reason);
+  }
+
+  @Override
+  public void ingestLatency(Duration latency) {
+    latencies.add(latency);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.tripline.handlers;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Starts the ingest routes on a real HTTP server on a free port. */
+final class TestServers {
+
+  static final Instant NOW = Instant.parse("2026-11-21T10:30:00Z");
+
+  /** Small limits so that limit tests need small bodies. */
+  static final IngestLimits LIMITS =
+      IngestLimits.defaults()
+          .withMaxBodyBytes(4096)
+          .withMaxBatchEvents(3)
+          .withMaxFramesInFlight(2)
+          .withIngestTimeout(Duration.ofSeconds(5));
+
+  private TestServers() {}
+
+  /** A generator whose ids the tests can predict. */
+  static IdGenerator countingIds() {
+    AtomicInteger next = new AtomicInteger();
+    return () -> "evt_test_" + next.incrementAndGet();
+  }
+
+  /**
+   * @return the port
+   */
+  static Future<Integer> start(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer) {
+    Router router = Router.router(vertx);
+    new IngestRoutes(
+            vertx, service, limits, clientIps, observer, InstantSource.fixed(NOW), countingIds())
+        .mount(router);
+    return vertx
+        .createHttpServer(limits.applyTo(new HttpServerOptions()))
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
+        .map(server -> server.actualPort());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.tripline.rules;
+
+import dev.tripline.rules.yaml.YamlMapping;
+import java.util.Optional;
+
+/**
+ * Reads and validates the options of one detector kind ({@code detect.<kind>: {...}}). One
+ * implementation per kind, registered in {@link RuleReader#DETECTORS}: adding a kind is adding a
+ * reader and a {@link DetectorSpec}.
+ */
+@FunctionalInterface
+interface DetectorReader {
+
+  /**
+   * @param options the kind's mapping, whose problems go to its document
+   * @return the spec, or empty when any option was invalid (and reported)
+   */
+  Optional<DetectorSpec> read(YamlMapping options);
+}

@@ -1,0 +1,193 @@
+package dev.tripline.rules;
+
+import dev.tripline.rules.yaml.Suggestions;
+import dev.tripline.rules.yaml.YamlDocument;
+import dev.tripline.rules.yaml.YamlMapping;
+import dev.tripline.rules.yaml.YamlString;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Reads one rule mapping into a {@link Rule}, reporting every problem into the document's
+ * collector. Knows the rule schema; knows nothing about files or other rules.
+ */
+final class RuleReader {
+
+  static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  static final Set<String> FIELDS =
+      Set.of(
+          "id", "description", "version", "enabled", "on", "where", "detect", "cooldown", "notify");
+
+  /** Detector kinds by their YAML name; a new kind registers its reader here. */
+  static final Map<String, DetectorReader> DETECTORS = detectors();
+
+  private final CelConditions conditions;
+  private final Set<String> knownDestinations;
+
+  RuleReader(CelConditions conditions, Set<String> knownDestinations) {
+    this.conditions = conditions;
+    this.knownDestinations = Set.copyOf(knownDestinations);
+  }
+
+  /**
+   * What was read: the id (when valid) and where it is written, even if the rule as a whole is
+   * invalid, so that duplicates are still found.
+   */
+  record Result(
+      Optional<String> id, SourcePosition idPosition, Optional<Rule> rule, boolean enabled) {}
+
+  Result read(YamlMapping m) {
+    YamlDocument document = m.document();
+    int before = document.problems().size();
+    m.rejectUnknownKeys(FIELDS);
+    Optional<String> id =
+        m.requiredString("id")
+            .filter(v -> m.check("id", ID.matcher(v).matches(), "must match " + ID));
+    Optional<String> description = m.optionalString("description");
+    Optional<String> version = version(m);
+    boolean enabled = m.optionalBoolean("enabled").orElse(true);
+    List<YamlString> on = m.optionalStrings("on").orElse(List.of());
+    on.forEach(type -> notBlank(document, type));
+    Optional<ScalarNode> where = m.optionalScalar("where");
+    Optional<Condition> condition = where.flatMap(node -> compile(m, node));
+    Optional<DetectorSpec> detector = m.requiredMapping("detect").flatMap(RuleReader::detector);
+    Duration cooldown = m.optionalDuration("cooldown").orElse(Duration.ZERO);
+    List<YamlString> destinations = m.optionalStrings("notify").orElse(List.of());
+    destinations.forEach(destination -> knownDestination(document, destination));
+
+    if (document.problems().size() > before || id.isEmpty() || detector.isEmpty()) {
+      return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
+    }
+    List<String> types = on.stream().map(YamlString::value).toList();
+    List<String> notify = destinations.stream().map(YamlString::value).distinct().toList();
+    String effectiveVersion =
+        version.orElseGet(
+            () ->
+                RuleVersions.hash(
+                    types,
+                    where.map(ScalarNode::getValue).orElse(null),
+                    detector.get(),
+                    cooldown,
+                    notify));
+    Rule rule =
+        new Rule(
+            id.get(),
+            effectiveVersion,
+            description.orElse(""),
+            Set.copyOf(types),
+            condition.orElse(Condition.ALWAYS),
+            detector.get(),
+            cooldown,
+            notify,
+            m.position());
+    return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
+  }
+
+  private static Optional<String> version(YamlMapping m) {
+    Optional<Node> node = m.node("version");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(node.get() instanceof ScalarNode scalar)) {
+      m.check("version", false, "must be a string or an integer");
+      return Optional.empty();
+    }
+    return Optional.of(scalar.getValue())
+        .filter(v -> m.check("version", !v.isBlank(), "must not be empty"));
+  }
+
+  /** Compiles {@code where:}, placing each CEL issue at its line and column in the file. */
+  private Optional<Condition> compile(YamlMapping m, ScalarNode node) {
+    YamlDocument document = m.document();
+    try {
+      return Optional.of(conditions.compile(node.getValue()));
+    } catch (InvalidConditionException e) {
+      for (ConditionIssue issue : e.issues()) {
+        document
+            .problems()
+            .add(document.position(node, issue.offset()), m.path("where"), issue.message());
+      }
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<DetectorSpec> detector(YamlMapping detect) {
+    Set<String> kinds = new TreeSet<>(DETECTORS.keySet());
+    String known = " (known kinds: " + String.join(", ", kinds) + ")";
+    if (detect.keys().isEmpty()) {
+      detect
+          .document()
+          .problems()
+          .add(detect.position(), detect.path(), "must name a detector kind" + known);
+      return Optional.empty();
+    }
+    Optional<DetectorSpec> spec = Optional.empty();
+    String first = null;
+    boolean valid = true;
+    for (String kind : detect.keys()) {
+      DetectorReader reader = DETECTORS.get(kind);
+      if (reader == null) {
+        detect.reportKey(
+            kind, "unknown detector kind" + Suggestions.didYouMean(kind, kinds) + known);
+        valid = false;
+        continue;
+      }
+      if (first != null) {
+        detect.reportKey(kind, "only one detector kind per rule, already has `" + first + "`");
+        valid = false;
+      } else {
+        first = kind;
+      }
+      // read every kind present, so that all of their problems show at once
+      Optional<DetectorSpec> read = detect.requiredMapping(kind).flatMap(reader::read);
+      if (spec.isEmpty()) {
+        spec = read;
+      }
+      valid &= read.isPresent();
+    }
+    return valid ? spec : Optional.empty();
+  }
+
+  private static void notBlank(YamlDocument document, YamlString value) {
+    if (value.value().isBlank()) {
+      document.problems().add(value.position(), value.path(), "must not be empty");
+    }
+  }
+
+  private void knownDestination(YamlDocument document, YamlString destination) {
+    if (knownDestinations.contains(destination.value())) {
+      return;
+    }
+    Set<String> known = new TreeSet<>(knownDestinations);
+    String suggestion =
+        Suggestions.closest(destination.value(), known)
+            .map(s -> "; did you mean `" + s + "`?")
+            .orElse("");
+    document
+        .problems()
+        .add(
+            destination.position(),
+            destination.path(),
+            "unknown destination `"
+                + destination.value()
+                + "`; known: "
+                + (known.isEmpty() ? "none" : String.join(", ", known))
+                + suggestion);
+  }
+
+  private static Map<String, DetectorReader> detectors() {
+    Map<String, DetectorReader> readers = new LinkedHashMap<>();
+    readers.put("threshold", ThresholdReader::read);
+    return Collections.unmodifiableMap(readers);
+  }
+}

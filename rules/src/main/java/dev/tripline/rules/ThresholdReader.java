@@ -1,0 +1,85 @@
+package dev.tripline.rules;
+
+import dev.tripline.rules.yaml.YamlDocument;
+import dev.tripline.rules.yaml.YamlMapping;
+import dev.tripline.rules.yaml.YamlString;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads {@code detect.threshold}: {@code group_by}, {@code count}, {@code distinct}, {@code
+ * within}.
+ */
+final class ThresholdReader {
+
+  static final int MAX_COUNT = 1_000_000;
+
+  /** Longer windows would keep too much per-key state for a sliding count. */
+  static final Duration MAX_WITHIN = Duration.ofDays(30);
+
+  private static final Set<String> FIELDS = Set.of("group_by", "count", "distinct", "within");
+
+  private ThresholdReader() {}
+
+  static Optional<DetectorSpec> read(YamlMapping options) {
+    options.rejectUnknownKeys(FIELDS);
+    Optional<List<String>> groupBy =
+        options
+            .requiredStrings("group_by")
+            .filter(paths -> options.check("group_by", !paths.isEmpty(), "must not be empty"))
+            .filter(paths -> paths.stream().allMatch(path -> validPath(options, path)))
+            .map(paths -> paths.stream().map(YamlString::value).toList());
+    Optional<Integer> count = options.requiredInt("count", 1, MAX_COUNT);
+    Optional<YamlString> distinct =
+        options.optionalString("distinct").map(value -> at(options, "distinct", value));
+    boolean distinctValid =
+        distinct.isEmpty()
+            || (validPath(options, distinct.get())
+                && options.check(
+                    "distinct",
+                    groupBy.isEmpty() || !groupBy.get().contains(distinct.get().value()),
+                    "must not be one of group_by"));
+    Optional<Duration> within =
+        options
+            .requiredDuration("within")
+            .filter(d -> options.check("within", !d.isZero(), "must be > 0s"))
+            .filter(
+                d ->
+                    options.check(
+                        "within",
+                        d.compareTo(MAX_WITHIN) <= 0,
+                        "must be <= " + Durations.format(MAX_WITHIN)));
+    if (groupBy.isEmpty() || count.isEmpty() || !distinctValid || within.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ThresholdSpec(
+            groupBy.get(), count.get(), distinct.map(YamlString::value), within.get()));
+  }
+
+  private static YamlString at(YamlMapping options, String key, String value) {
+    return new YamlString(value, options.path(key), options.valuePosition(key));
+  }
+
+  private static boolean validPath(YamlMapping options, YamlString path) {
+    if (FieldPaths.isValid(path.value())) {
+      return true;
+    }
+    options
+        .document()
+        .problems()
+        .add(
+            path.position(),
+            path.path(),
+            "must be "
+                + FieldPaths.EXPECTED
+                + ", was "
+                + YamlDocument.quote(path.value())
+                + FieldPaths.suggest(path.value())
+                    .map(s -> ", did you mean `" + s + "`?")
+                    .orElse(""));
+    return false;
+  }
+}
