@@ -1,3 +1,0 @@
-package dev.tripline.bench;
-
-final class Placeholder {}

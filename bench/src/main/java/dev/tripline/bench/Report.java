@@ -1,0 +1,135 @@
+package dev.tripline.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The table of one bench run, its ratios and the verdict against the targets: durable embedded
+ * ingest at least {@link BenchMain#DURABLE_TARGET} of the store's ceiling (the best of its writer
+ * counts), and in-memory single-event ingest at least {@link BenchMain#OVERHEAD_TARGET} of the bare
+ * server.
+ */
+final class Report {
+
+  private final Map<String, JsonObject> results;
+  private final Map<String, String> failures;
+  private final List<Ratio> ratios = new ArrayList<>();
+
+  record Ratio(String name, String over, Double value, double target) {
+    boolean passed() {
+      return value != null && value >= target;
+    }
+  }
+
+  Report(Map<String, JsonObject> results, Map<String, String> failures) {
+    this.results = results;
+    this.failures = failures;
+    Double ceiling = ceiling();
+    for (String mode : List.of("post", "batch", "ws")) {
+      String name = "gateway-h2-" + mode;
+      ratios.add(
+          new Ratio(name, "store ceiling", divide(rate(name), ceiling), BenchMain.DURABLE_TARGET));
+    }
+    ratios.add(
+        new Ratio(
+            "gateway-memory-post",
+            "bare-post",
+            divide(rate("gateway-memory-post"), rate("bare-post")),
+            BenchMain.OVERHEAD_TARGET));
+  }
+
+  /** The store's ceiling: its best docs/s over the writer counts measured. */
+  Double ceiling() {
+    Double best = null;
+    for (Map.Entry<String, JsonObject> entry : results.entrySet()) {
+      if (entry.getKey().startsWith("store-ceiling")) {
+        double rate = entry.getValue().getLong("eventsPerSec", 0L);
+        best = best == null ? rate : Math.max(best, rate);
+      }
+    }
+    return best;
+  }
+
+  private Double rate(String name) {
+    JsonObject result = results.get(name);
+    return result == null ? null : (double) result.getLong("eventsPerSec", 0L);
+  }
+
+  private static Double divide(Double a, Double b) {
+    return a == null || b == null || b == 0 ? null : a / b;
+  }
+
+  String render() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "%-22s %10s %10s %9s %9s %8s %8s  %s%n",
+            "scenario", "events/s", "req/s", "p50 ms", "p99 ms", "503s", "errors", "load"));
+    results.forEach(
+        (name, r) ->
+            out.append(
+                String.format(
+                    "%-22s %10d %10d %9.2f %9.2f %8d %8d  %s%n",
+                    name,
+                    r.getLong("eventsPerSec", 0L),
+                    r.getLong("requestsPerSec", 0L),
+                    r.getDouble("p50Ms", 0.0),
+                    r.getDouble("p99Ms", 0.0),
+                    r.getLong("overloaded503", 0L),
+                    r.getLong("failures", 0L),
+                    shape(r))));
+    failures.forEach((name, why) -> out.append(String.format("%-22s not run: %s%n", name, why)));
+    out.append('\n');
+    for (Ratio ratio : ratios) {
+      out.append(
+          String.format(
+              "%-22s / %-14s = %s  (target >= %.2f)  %s%n",
+              ratio.name(),
+              ratio.over(),
+              ratio.value() == null ? "  n/a" : String.format("%5.2f", ratio.value()),
+              ratio.target(),
+              ratio.value() == null ? "NOT RUN" : ratio.passed() ? "PASS" : "FAIL"));
+    }
+    return out.toString();
+  }
+
+  private static String shape(JsonObject r) {
+    if (r.containsKey("writers")) {
+      return "bulkWrite "
+          + r.getInteger("batch")
+          + " docs, "
+          + r.getInteger("writers")
+          + " writer(s)";
+    }
+    String mode = r.getString("mode", "");
+    String shape =
+        mode.equals("ws")
+            ? r.getInteger("connections") + " ws x " + r.getInteger("inFlight") + " frames"
+            : r.getInteger("connections") + " connections";
+    return mode + ", " + r.getInteger("batch") + " event(s)/msg, " + shape;
+  }
+
+  JsonObject ratiosJson() {
+    JsonObject json = new JsonObject();
+    for (Ratio ratio : ratios) {
+      json.put(
+          ratio.name() + " / " + ratio.over(),
+          new JsonObject()
+              .put(
+                  "value", ratio.value() == null ? null : Math.round(ratio.value() * 1000) / 1000.0)
+              .put("target", ratio.target())
+              .put("passed", ratio.passed()));
+    }
+    return json;
+  }
+
+  /** 0 when every target is met, 3 when something did not run, otherwise 1. */
+  int status() {
+    if (!failures.isEmpty() || ratios.stream().anyMatch(r -> r.value() == null)) {
+      return 3;
+    }
+    return ratios.stream().allMatch(Ratio::passed) ? 0 : 1;
+  }
+}
