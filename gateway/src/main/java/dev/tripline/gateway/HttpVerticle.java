@@ -12,12 +12,14 @@ import dev.tripline.handlers.ReadinessHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /** One HTTP server instance: binds the port and hands requests to the router. Thin by design. */
@@ -37,6 +39,7 @@ final class HttpVerticle extends VerticleBase {
   private final Collaborators with;
   private final int bindPort;
   private final IntConsumer boundPort;
+  private HttpServer server;
 
   HttpVerticle(Collaborators with, int bindPort, IntConsumer boundPort) {
     this.with = with;
@@ -84,6 +87,21 @@ final class HttpVerticle extends VerticleBase {
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)
         .listen(bindPort, config.http().host())
-        .onSuccess(server -> boundPort.accept(server.actualPort()));
+        .onSuccess(
+            bound -> {
+              server = bound;
+              boundPort.accept(bound.actualPort());
+            });
+  }
+
+  /**
+   * Stops accepting connections and lets in-flight requests finish (they wait for durability, so
+   * the write queue must still be running), up to {@code shutdown.timeout}.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(with.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -311,6 +312,48 @@ class GatewayTest {
                               .contains("tripline_events_accepted_total 1.0")
                               .contains("tripline_write_queue_depth")
                               .contains("tripline_ingest_latency_seconds");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_in_flight_requests_and_keep_their_events_when_stopped(VertxTestContext ctx)
+      throws Exception {
+    start(new TestGateway(dir));
+    TestGateway restart = new TestGateway(dir);
+    List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      posts.add(post(batchOf(event("s" + i + "a"), event("s" + i + "b"))));
+    }
+    Gateway stopping = gateway;
+    gateway = null;
+
+    // stop as soon as the first answer is in: the other requests are in flight or queued
+    posts
+        .get(0)
+        .compose(first -> stopping.stop())
+        .compose(stopped -> Future.join(new ArrayList<Future<?>>(posts)).otherwiseEmpty())
+        .compose(answered -> restart.start(vertx))
+        .compose(
+            restarted -> {
+              gateway = restarted;
+              MongoClient mongo = TestGateway.mongo(vertx, restarted);
+              return mongo.count("events", new JsonObject()).onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                stored ->
+                    ctx.verify(
+                        () -> {
+                          List<HttpResponse<Buffer>> answered =
+                              posts.stream().filter(Future::succeeded).map(Future::result).toList();
+                          assertThat(answered).isNotEmpty();
+                          assertThat(answered)
+                              .as("an answered request was acknowledged, not cut off")
+                              .allMatch(r -> r.statusCode() == 202);
+                          assertThat(stored)
+                              .as("every acknowledged event survives the stop")
+                              .isGreaterThanOrEqualTo(2L * answered.size());
                           ctx.completeNow();
                         })));
   }

@@ -71,8 +71,13 @@ final class TestGateway {
     return config;
   }
 
-  Future<Gateway> start(Vertx vertx) throws IOException {
-    GatewayConfig config = ConfigLoader.load(writeConfig(), true, Map.of());
+  Future<Gateway> start(Vertx vertx) {
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(writeConfig(), true, Map.of());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
     return Gateway.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 

@@ -40,6 +40,7 @@ final class StreamSession {
   private int inFlight;
   private boolean paused;
   private boolean closed;
+  private boolean draining;
 
   StreamSession(
       ServerWebSocket ws,
@@ -68,6 +69,23 @@ final class StreamSession {
     ws.exceptionHandler(
         err -> LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage()));
     ws.closeHandler(v -> onClose());
+    ws.shutdownHandler(v -> onShutdown());
+  }
+
+  /**
+   * The server is stopping: read no more frames, answer those in flight, then close with 1001 so
+   * the client knows to reconnect elsewhere.
+   */
+  private void onShutdown() {
+    draining = true;
+    updateReading();
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (draining && !closed && inFlight == 0) {
+      ws.close((short) 1001, "gateway shutting down");
+    }
   }
 
   private void onText(String text) {
@@ -153,6 +171,7 @@ final class StreamSession {
       send(error(seq, failure));
     }
     updateReading();
+    closeIfDrained();
   }
 
   /** The message stays in flight and reading stays paused until the store takes it. */
@@ -180,7 +199,10 @@ final class StreamSession {
       return;
     }
     boolean shouldPause =
-        inFlight >= limits.maxFramesInFlight() || !retryTimers.isEmpty() || ws.writeQueueFull();
+        draining
+            || inFlight >= limits.maxFramesInFlight()
+            || !retryTimers.isEmpty()
+            || ws.writeQueueFull();
     if (shouldPause && !paused) {
       paused = true;
       ws.pause();

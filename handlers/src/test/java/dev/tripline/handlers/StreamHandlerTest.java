@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +27,7 @@ class StreamHandlerTest {
   private FakeIngestService store;
   private RecordingObserver observer;
   private int port;
+  private HttpServer server;
   // held in a field: Vert.x closes a client that is no longer referenced
   private WebSocketClient wsClient;
 
@@ -33,11 +36,12 @@ class StreamHandlerTest {
     wsClient = vertx.createWebSocketClient();
     store = new FakeIngestService();
     observer = new RecordingObserver();
-    TestServers.start(vertx, store, TestServers.LIMITS, ClientIpResolver.direct(), observer)
+    TestServers.listen(vertx, store, TestServers.LIMITS, ClientIpResolver.direct(), observer)
         .onComplete(
             tc.succeeding(
-                p -> {
-                  port = p;
+                s -> {
+                  server = s;
+                  port = s.actualPort();
                   tc.completeNow();
                 }));
   }
@@ -289,6 +293,39 @@ class StreamHandlerTest {
                               .containsOnly("ack");
                           assertThat(store.stored).hasSize(frames);
                           assertThat(store.maxHeld.get()).isEqualTo(cap);
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_frames_in_flight_then_close_going_away_when_the_server_shuts_down(
+      Vertx vertx, VertxTestContext tc) {
+    store.mode = FakeIngestService.Mode.HOLD;
+    Promise<Short> closed = Promise.promise();
+    connect(vertx)
+        .compose(
+            client -> {
+              client.ws().closeHandler(v -> closed.tryComplete(client.ws().closeStatusCode()));
+              store.onCall =
+                  events ->
+                      vertx.runOnContext(
+                          v -> {
+                            // the frame is in flight when the server starts to stop
+                            Future<Void> shutdown = server.shutdown(20, TimeUnit.SECONDS);
+                            store.release();
+                            shutdown.onFailure(tc::failNow);
+                          });
+              client.send("{\"seq\":7,\"type\":\"t\",\"id\":\"e7\"}");
+              return client.inbox().await(1).compose(messages -> closed.future().map(messages));
+            })
+        .onComplete(
+            tc.succeeding(
+                messages ->
+                    tc.verify(
+                        () -> {
+                          assertThat(bySeq(messages, 7).getString("type")).isEqualTo("ack");
+                          assertThat(store.stored).containsKey("api\u0000e7");
+                          assertThat(closed.future().result()).isEqualTo((short) 1001);
                           tc.completeNow();
                         })));
   }

@@ -2,6 +2,7 @@ package dev.tripline.handlers;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -39,6 +40,15 @@ final class TestServers {
       IngestLimits limits,
       ClientIpResolver clientIps,
       IngestObserver observer) {
+    return listen(vertx, service, limits, clientIps, observer).map(HttpServer::actualPort);
+  }
+
+  static Future<HttpServer> listen(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer) {
     Router router = Router.router(vertx);
     new IngestRoutes(
             vertx, service, limits, clientIps, observer, InstantSource.fixed(NOW), countingIds())
@@ -46,7 +56,6 @@ final class TestServers {
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)
-        .listen(0, "127.0.0.1")
-        .map(server -> server.actualPort());
+        .listen(0, "127.0.0.1");
   }
 }
