@@ -2,6 +2,7 @@ package dev.tripline.bench;
 
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
+import dev.tripline.gateway.store.StoreClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,7 +98,7 @@ public final class StoreCeiling {
     EmbeddedMongo store = EmbeddedMongo.start(storeOptions.withPort(0));
     Vertx vertx = Vertx.vertx();
     try {
-      MongoClient mongo = MongoClient.createShared(vertx, clientConfig(store), "ceiling");
+      MongoClient mongo = StoreClients.create(vertx, clientConfig(store), "ceiling");
       await(createIndexes(mongo), 30_000);
       Window window = Window.after(options.warmup(), options.duration());
       Promise<List<Stats>> finished = Promise.promise();

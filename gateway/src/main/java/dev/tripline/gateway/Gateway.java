@@ -19,6 +19,7 @@ import dev.tripline.gateway.store.GroupCommitWriter;
 import dev.tripline.gateway.store.MongoEventStore;
 import dev.tripline.gateway.store.RetentionJob;
 import dev.tripline.gateway.store.RetentionOptions;
+import dev.tripline.gateway.store.StoreClients;
 import dev.tripline.gateway.store.WriterOptions;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.RuleLoader;
@@ -95,8 +96,7 @@ public final class Gateway {
                     .compose(
                         embedded -> {
                           MongoClient mongo =
-                              MongoClient.createShared(
-                                  vertx, mongoConfig(config, embedded), "tripline");
+                              StoreClients.create(vertx, mongoConfig(config, embedded), "tripline");
                           return wire(
                               vertx,
                               config,

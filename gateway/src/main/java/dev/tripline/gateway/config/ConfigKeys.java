@@ -98,8 +98,9 @@ public final class ConfigKeys {
           "ingest.write-concurrency",
           "integer",
           "writes",
-          "4",
-          "Bulk writes in flight at once.",
+          "2",
+          "Bulk writes in flight at once. While they are in flight, new events queue up and go"
+              + " out together in the next write: fewer, larger writes are cheaper per event.",
           intIn(1, 256));
   public static final ConfigKey<Duration> INGEST_RETRY_AFTER =
       key(

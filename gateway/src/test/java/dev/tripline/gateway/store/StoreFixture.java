@@ -31,7 +31,7 @@ final class StoreFixture implements AutoCloseable {
     this.vertx = vertx;
     this.dataDir = options.dataDir();
     this.server = EmbeddedMongo.start(options);
-    this.client = MongoClient.create(vertx, clientConfig(server.connectionString()));
+    this.client = StoreClients.create(vertx, clientConfig(server.connectionString()), "fixture");
     this.store =
         new MongoEventStore(
             client, EventStoreOptions.defaults().withOperationTimeout(OPERATION_TIMEOUT));
