@@ -137,7 +137,8 @@ public final class BenchMain {
     System.out.printf(
         "tripline bench [cores: %d, warmup: %s, measured: %s, work dir: %s]%n",
         Runtime.getRuntime().availableProcessors(), options.warmup(), options.duration(), work);
-    ceiling();
+    ceiling("h2");
+    ceiling("memory");
     serverScenario("bare-post", "bare", bareCommand(), BARE_READY, load("post", postConnections()));
     boolean gateway = Files.isRegularFile(options.gatewayJar());
     if (!gateway) {
@@ -189,8 +190,9 @@ public final class BenchMain {
     return options.postConnections();
   }
 
-  private void ceiling() throws InterruptedException {
-    String name = "store-ceiling-h2";
+  /** The store alone, no HTTP: with 1 and 2 writers (the gateway's default write concurrency). */
+  private void ceiling(String backend) throws InterruptedException {
+    String name = "store-ceiling-" + backend;
     System.out.println("run " + name + " ...");
     List<String> command = java(options.serverJvm());
     command.addAll(
@@ -199,11 +201,11 @@ public final class BenchMain {
             options.classpath(),
             StoreCeiling.class.getName(),
             "--backend",
-            "h2",
+            backend,
             "--data-dir",
             work.resolve(name).toString(),
             "--writers",
-            "1,4",
+            "1,2",
             "--warmup",
             options.ceilingWarmup().toMillis() + "ms",
             "--duration",
@@ -213,7 +215,7 @@ public final class BenchMain {
           options.ceilingWarmup().plus(options.ceilingDuration()).multipliedBy(2).plusSeconds(90);
       for (String line : tool.awaitExit(limit)) {
         JsonObject json = new JsonObject(line);
-        results.put("store-ceiling-h2-w" + json.getInteger("writers"), json);
+        results.put(name + "-w" + json.getInteger("writers"), json);
       }
     } catch (IOException | RuntimeException e) {
       failures.put(name, e.getMessage());

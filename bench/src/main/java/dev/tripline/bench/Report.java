@@ -7,9 +7,11 @@ import java.util.Map;
 
 /**
  * The table of one bench run, its ratios and the verdict against the targets: durable embedded
- * ingest at least {@link BenchMain#DURABLE_TARGET} of the store's ceiling (the best of its writer
- * counts), and in-memory single-event ingest at least {@link BenchMain#OVERHEAD_TARGET} of the bare
- * server.
+ * ingest at least {@link BenchMain#DURABLE_TARGET} of the H2 store's ceiling (the best of its
+ * writer counts), and in-memory single-event ingest at least {@link BenchMain#OVERHEAD_TARGET} of
+ * the bare server. Also shown, without a target: in-memory ingest over the in-memory store's own
+ * ceiling, and that ceiling over the bare server (how much of the target the stand-in store leaves
+ * for the gateway on the same cores).
  */
 final class Report {
 
@@ -17,34 +19,42 @@ final class Report {
   private final Map<String, String> failures;
   private final List<Ratio> ratios = new ArrayList<>();
 
-  record Ratio(String name, String over, Double value, double target) {
+  /** A ratio; {@code target} null for one shown for information only. */
+  record Ratio(String name, String over, Double value, Double target) {
     boolean passed() {
-      return value != null && value >= target;
+      return target == null || (value != null && value >= target);
     }
   }
 
   Report(Map<String, JsonObject> results, Map<String, String> failures) {
     this.results = results;
     this.failures = failures;
-    Double ceiling = ceiling();
+    Double ceiling = ceiling("h2");
     for (String mode : List.of("post", "batch", "ws")) {
       String name = "gateway-h2-" + mode;
       ratios.add(
-          new Ratio(name, "store ceiling", divide(rate(name), ceiling), BenchMain.DURABLE_TARGET));
+          new Ratio(name, "h2 ceiling", divide(rate(name), ceiling), BenchMain.DURABLE_TARGET));
     }
+    Double memoryPost = rate("gateway-memory-post");
+    Double bare = rate("bare-post");
+    Double memoryCeiling = ceiling("memory");
     ratios.add(
         new Ratio(
             "gateway-memory-post",
             "bare-post",
-            divide(rate("gateway-memory-post"), rate("bare-post")),
+            divide(memoryPost, bare),
             BenchMain.OVERHEAD_TARGET));
+    ratios.add(
+        new Ratio(
+            "gateway-memory-post", "memory ceiling", divide(memoryPost, memoryCeiling), null));
+    ratios.add(new Ratio("memory ceiling", "bare-post", divide(memoryCeiling, bare), null));
   }
 
-  /** The store's ceiling: its best docs/s over the writer counts measured. */
-  Double ceiling() {
+  /** A store's ceiling: its best docs/s over the writer counts measured. */
+  Double ceiling(String backend) {
     Double best = null;
     for (Map.Entry<String, JsonObject> entry : results.entrySet()) {
-      if (entry.getKey().startsWith("store-ceiling")) {
+      if (entry.getKey().startsWith("store-ceiling-" + backend + "-w")) {
         double rate = entry.getValue().getLong("eventsPerSec", 0L);
         best = best == null ? rate : Math.max(best, rate);
       }
@@ -85,12 +95,16 @@ final class Report {
     for (Ratio ratio : ratios) {
       out.append(
           String.format(
-              "%-22s / %-14s = %s  (target >= %.2f)  %s%n",
+              "%-22s / %-14s = %s  %s%n",
               ratio.name(),
               ratio.over(),
               ratio.value() == null ? "  n/a" : String.format("%5.2f", ratio.value()),
-              ratio.target(),
-              ratio.value() == null ? "NOT RUN" : ratio.passed() ? "PASS" : "FAIL"));
+              ratio.target() == null
+                  ? "(for information)"
+                  : String.format(
+                      "(target >= %.2f)  %s",
+                      ratio.target(),
+                      ratio.value() == null ? "NOT RUN" : ratio.passed() ? "PASS" : "FAIL")));
     }
     return out.toString();
   }
@@ -127,7 +141,8 @@ final class Report {
 
   /** 0 when every target is met, 3 when something did not run, otherwise 1. */
   int status() {
-    if (!failures.isEmpty() || ratios.stream().anyMatch(r -> r.value() == null)) {
+    if (!failures.isEmpty()
+        || ratios.stream().anyMatch(r -> r.target() != null && r.value() == null)) {
       return 3;
     }
     return ratios.stream().allMatch(Ratio::passed) ? 0 : 1;
