@@ -2,6 +2,7 @@ package dev.tripline.bench;
 
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
+import dev.tripline.gateway.store.MongoEventStore;
 import dev.tripline.gateway.store.StoreClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,8 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
-import io.vertx.ext.mongo.IndexModel;
-import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.WriteOption;
 import java.nio.file.Files;
@@ -140,18 +139,7 @@ public final class StoreCeiling {
 
   /** The gateway's indexes on its events collection (the unique one does the deduplication). */
   private static Future<Void> createIndexes(MongoClient mongo) {
-    return mongo.createIndexes(
-        COLLECTION,
-        List.of(
-            new IndexModel(
-                new JsonObject().put("source", 1).put("id", 1),
-                new IndexOptions().unique(true).name("source_id_unique")),
-            new IndexModel(
-                new JsonObject().put("receivedAt", 1), new IndexOptions().name("receivedAt")),
-            new IndexModel(
-                new JsonObject().put("type", 1).put("timestamp", 1),
-                new IndexOptions().name("type_timestamp")),
-            new IndexModel(new JsonObject().put("userId", 1), new IndexOptions().name("userId"))));
+    return mongo.createIndexes(COLLECTION, MongoEventStore.indexes());
   }
 
   /** One closed loop of bulk writes: write a batch, wait for the ack, write the next. */

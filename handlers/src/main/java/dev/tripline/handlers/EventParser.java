@@ -1,6 +1,7 @@
 package dev.tripline.handlers;
 
 import dev.tripline.rules.Event;
+import dev.tripline.rules.yaml.Suggestions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 public final class EventParser {
+
+  private static final int MAX_SUGGESTED_KEY_LENGTH = 64;
 
   static final int MAX_TYPE_LENGTH = 128;
   static final int MAX_ID_LENGTH = 256;
@@ -307,45 +309,14 @@ public final class EventParser {
     return new HttpException(400, prefix + key + ": unknown field" + hint, prefix + key, null);
   }
 
-  /** The closest allowed name within a small edit distance (or equal ignoring case), if any. */
+  /** The closest allowed name, if the key looks like a typo of one. */
   static String suggest(String key, List<String> allowed) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : allowed) {
-      if (candidate.equalsIgnoreCase(key)) {
-        return candidate;
-      }
-      int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = candidate;
-      }
+    // a key from the network can be long: no suggestion is worth comparing it character by
+    // character
+    if (key.length() > MAX_SUGGESTED_KEY_LENGTH) {
+      return null;
     }
-    int tolerance = key.length() <= 4 ? 1 : 2;
-    return bestDistance <= tolerance ? best : null;
-  }
-
-  private static int editDistance(String a, String b) {
-    if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64) {
-      return Integer.MAX_VALUE;
-    }
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Suggestions.closest(key, allowed).orElse(null);
   }
 
   private static HttpException invalid(String field, String constraint, Object value) {

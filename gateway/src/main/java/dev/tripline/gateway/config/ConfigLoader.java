@@ -1,15 +1,14 @@
 package dev.tripline.gateway.config;
 
+import dev.tripline.rules.yaml.Suggestions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -158,34 +157,9 @@ public final class ConfigLoader {
   }
 
   private static String suggestion(String path) {
-    Optional<String> closest =
-        ConfigKeys.ALL.stream()
-            .map(ConfigKey::path)
-            .min(Comparator.comparingInt(candidate -> editDistance(candidate, path)));
-    return closest
-        .filter(c -> editDistance(c, path) <= Math.max(2, path.length() / 4))
+    return Suggestions.closest(path, ConfigKeys.ALL.stream().map(ConfigKey::path).toList())
         .map(c -> "; did you mean `" + c + "`?")
         .orElse("");
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   /** Parsed values by path; every key is present once loading succeeded. */

@@ -41,20 +41,23 @@ public final class MongoEventStore implements EventStore {
     this.options = Objects.requireNonNull(options, "options");
   }
 
+  /** The events collection's indexes; the unique one does the deduplication. */
+  public static List<IndexModel> indexes() {
+    return List.of(
+        new IndexModel(
+            new JsonObject().put("source", 1).put("id", 1),
+            new IndexOptions().unique(true).name("source_id_unique")),
+        new IndexModel(
+            new JsonObject().put("receivedAt", 1), new IndexOptions().name("receivedAt")),
+        new IndexModel(
+            new JsonObject().put("type", 1).put("timestamp", 1),
+            new IndexOptions().name("type_timestamp")),
+        new IndexModel(new JsonObject().put("userId", 1), new IndexOptions().name("userId")));
+  }
+
   @Override
   public Future<Void> createIndexes() {
-    List<IndexModel> indexes =
-        List.of(
-            new IndexModel(
-                new JsonObject().put("source", 1).put("id", 1),
-                new IndexOptions().unique(true).name("source_id_unique")),
-            new IndexModel(
-                new JsonObject().put("receivedAt", 1), new IndexOptions().name("receivedAt")),
-            new IndexModel(
-                new JsonObject().put("type", 1).put("timestamp", 1),
-                new IndexOptions().name("type_timestamp")),
-            new IndexModel(new JsonObject().put("userId", 1), new IndexOptions().name("userId")));
-    return timed(client.createIndexes(options.collection(), indexes))
+    return timed(client.createIndexes(options.collection(), indexes()))
         .recover(e -> mapError("create indexes", e));
   }
 
