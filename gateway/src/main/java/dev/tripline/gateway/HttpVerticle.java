@@ -57,7 +57,8 @@ final class HttpVerticle extends VerticleBase {
             config.ingest().maxJsonDepth(),
             config.ingest().maxClockSkew(),
             config.ingest().maxFramesInFlight(),
-            config.ingest().retryAfter());
+            config.ingest().retryAfter(),
+            IngestLimits.DEFAULT_INGEST_TIMEOUT);
     InstantSource clock = InstantSource.system();
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler());

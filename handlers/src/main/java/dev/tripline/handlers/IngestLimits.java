@@ -55,24 +55,6 @@ public record IngestLimits(
     }
   }
 
-  /** The limits listed in the brief, with the default {@link #ingestTimeout()}. */
-  public IngestLimits(
-      int maxBodyBytes,
-      int maxBatchEvents,
-      int maxJsonDepth,
-      Duration maxClockSkew,
-      int maxFramesInFlight,
-      Duration retryAfter) {
-    this(
-        maxBodyBytes,
-        maxBatchEvents,
-        maxJsonDepth,
-        maxClockSkew,
-        maxFramesInFlight,
-        retryAfter,
-        DEFAULT_INGEST_TIMEOUT);
-  }
-
   /** The defaults documented on each component. */
   public static IngestLimits defaults() {
     return new IngestLimits(
