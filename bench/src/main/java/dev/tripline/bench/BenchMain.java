@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * pass/fail against the targets. Every server and tool runs in its own JVM, listens on port 0 on
  * loopback, gets a fresh temporary data directory and is stopped after its scenario.
  *
- * <p>Scenarios, in order: the embedded H2 store's ceiling (1 and 4 writers); the bare server with
- * single-event POSTs; the gateway on the durable H2 backend with single-event POSTs, 100-event
- * batch POSTs and WebSocket frames; the gateway on the in-memory backend with single-event POSTs.
+ * <p>Scenarios, in order: the embedded H2 and in-memory stores' ceilings (1 and 2 writers); the
+ * bare server with single-event POSTs; the gateway on the durable H2 backend with single-event
+ * POSTs, 100-event batch POSTs and WebSocket frames; the gateway on the in-memory backend with
+ * single-event POSTs, first with the store in the gateway's JVM, then with the store in a JVM of
+ * its own ({@link StandInStore}). Each load scenario also records the CPU time every process used
+ * in the measured window.
  *
  * <p>Exit status: 0 when every target is met, 1 when one is missed, 3 when a scenario could not run
  * (e.g. no gateway jar), 2 for bad options. Options: see {@link Options#from}.
@@ -34,6 +37,8 @@ public final class BenchMain {
   static final double OVERHEAD_TARGET = 0.35;
 
   private static final Pattern BARE_READY = Pattern.compile("listening on port (\\d+)");
+  private static final Pattern MEASURE_START = Pattern.compile("^measure: (start)$");
+  private static final Pattern MEASURE_END = Pattern.compile("^measure: (end)$");
   private static final Pattern GATEWAY_READY =
       Pattern.compile("started tripline \\[http port: (\\d+)");
 
@@ -147,6 +152,7 @@ public final class BenchMain {
         failures.put(name, why);
       }
       failures.put("gateway-memory-post", why);
+      failures.put("gateway-memstore-post", why);
     } else {
       serverScenario(
           "gateway-h2-post",
@@ -176,6 +182,13 @@ public final class BenchMain {
           "gateway-memory-post",
           "gateway",
           gatewayCommand("memory", "gateway-memory-post"),
+          GATEWAY_READY,
+          load("post", postConnections()));
+      serverScenario(
+          "gateway-memstore-post",
+          "gateway",
+          storeUri -> gatewayCommand(storeUri, "gateway-memstore-post"),
+          true,
           GATEWAY_READY,
           load("post", postConnections()));
     }
@@ -227,27 +240,69 @@ public final class BenchMain {
   private void serverScenario(
       String name, String kind, List<String> server, Pattern ready, List<String> loadArgs)
       throws InterruptedException {
+    serverScenario(name, kind, storeUri -> server, false, ready, loadArgs);
+  }
+
+  /**
+   * Runs one server (after the stand-in store, if asked: the server command then gets its URI) and
+   * the load generator against it; records the load's result and every process's CPU time over the
+   * measured window.
+   */
+  private void serverScenario(
+      String name,
+      String kind,
+      ServerCommand server,
+      boolean standInStore,
+      Pattern ready,
+      List<String> loadArgs)
+      throws InterruptedException {
     System.out.println("run " + name + " ...");
-    Map<String, String> env = Map.of();
-    try (ChildProcess process = ChildProcess.start(name + "-server", server, env, logs())) {
-      int port = Integer.parseInt(process.awaitLine(ready, Duration.ofSeconds(90)));
-      List<String> command = java(options.loadJvm());
-      command.addAll(List.of("-cp", options.classpath(), LoadGenerator.class.getName()));
-      command.addAll(List.of("--port", "" + port));
-      command.addAll(loadArgs);
-      try (ChildProcess load = ChildProcess.start(name + "-load", command, Map.of(), logs())) {
-        Duration limit = options.warmup().plus(options.duration()).plusSeconds(60);
-        List<String> lines = load.awaitExit(limit);
-        if (lines.isEmpty()) {
-          throw new IllegalStateException(name + "-load: printed no result");
+    try (ChildProcess store =
+        standInStore
+            ? ChildProcess.start(name + "-store", standInCommand(), Map.of(), logs())
+            : null) {
+      String storeUri =
+          store == null
+              ? null
+              : "mongodb://127.0.0.1:" + store.awaitLine(BARE_READY, Duration.ofSeconds(60));
+      try (ChildProcess process =
+          ChildProcess.start(name + "-server", server.command(storeUri), Map.of(), logs())) {
+        int port = Integer.parseInt(process.awaitLine(ready, Duration.ofSeconds(90)));
+        List<String> command = java(options.loadJvm());
+        command.addAll(List.of("-cp", options.classpath(), LoadGenerator.class.getName()));
+        command.addAll(List.of("--port", "" + port));
+        command.addAll(loadArgs);
+        try (ChildProcess load = ChildProcess.start(name + "-load", command, Map.of(), logs())) {
+          Map<String, Long> pids = new LinkedHashMap<>();
+          pids.put("server", process.pid());
+          if (store != null) {
+            pids.put("store", store.pid());
+          }
+          pids.put("load", load.pid());
+          load.awaitLine(MEASURE_START, options.warmup().plusSeconds(60));
+          Map<String, Duration> before = CpuTime.of(pids);
+          load.awaitLine(MEASURE_END, options.duration().plusSeconds(60));
+          Map<String, Duration> after = CpuTime.of(pids);
+          Duration limit = options.duration().plusSeconds(60);
+          List<String> lines = load.awaitExit(limit);
+          if (lines.isEmpty()) {
+            throw new IllegalStateException(name + "-load: printed no result");
+          }
+          JsonObject result = new JsonObject(lines.get(lines.size() - 1)).put("server", kind);
+          results.put(name, result.put("cpu", CpuTime.perEvent(before, after, result)));
         }
-        results.put(name, new JsonObject(lines.get(lines.size() - 1)).put("server", kind));
       }
     } catch (IOException | RuntimeException e) {
       failures.put(name, e.getMessage());
     } finally {
       deleteData(work.resolve(name));
     }
+  }
+
+  /** The command line of a scenario's server, given the stand-in store's URI (or null). */
+  @FunctionalInterface
+  private interface ServerCommand {
+    List<String> command(String storeUri) throws IOException;
   }
 
   /**
@@ -288,7 +343,18 @@ public final class BenchMain {
     return command;
   }
 
-  private List<String> gatewayCommand(String backend, String name) throws IOException {
+  private List<String> standInCommand() {
+    List<String> command = java(options.serverJvm());
+    command.addAll(
+        List.of("-cp", options.classpath(), StandInStore.class.getName(), "--port", "0"));
+    return command;
+  }
+
+  /**
+   * The gateway with the embedded store on {@code backend} ("h2" or "memory"), or, given a {@code
+   * mongodb://} URI, with that store and nothing embedded.
+   */
+  private List<String> gatewayCommand(String store, String name) throws IOException {
     Path dir = Files.createDirectories(work.resolve(name));
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Path config = dir.resolve("tripline.yaml");
@@ -297,11 +363,13 @@ public final class BenchMain {
         String.join(
             "\n",
             "http: {host: 127.0.0.1, port: 0, instances: 0}",
-            "mongo: {embedded: {port: 0, data-dir: "
-                + dir.resolve("data")
-                + ", backend: "
-                + backend
-                + "}}",
+            store.startsWith("mongodb://")
+                ? "mongo: {uri: \"" + store + "\"}"
+                : "mongo: {embedded: {port: 0, data-dir: "
+                    + dir.resolve("data")
+                    + ", backend: "
+                    + store
+                    + "}}",
             "rules: {dir: " + rules + "}",
             "destinations: {file: " + dir.resolve("no-destinations.yaml") + "}",
             ""));

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *               [--threads 2] [--warmup 5s] [--duration 15s] [--backoff 10ms] [--timeout 10s]
  * </pre>
  *
+ * Prints {@code measure: start} and {@code measure: end} when the measured window opens and closes
+ * (so that the bench can read the processes' CPU time over the same window), then the result line.
  * Exit status 0 with the result line, 2 for bad options, 1 if the run could not finish.
  */
 public final class LoadGenerator {
@@ -51,10 +53,17 @@ public final class LoadGenerator {
     System.exit(status);
   }
 
+  private static void announce(Vertx vertx, long atNanos, String line) {
+    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(atNanos - System.nanoTime()));
+    vertx.setTimer(delayMs, id -> System.out.println(line));
+  }
+
   static JsonObject run(Vertx vertx, LoadOptions options) throws Exception {
     EventBodies bodies = EventBodies.pool(4096, 42);
     Window window = Window.after(options.warmup(), options.duration());
     int threads = Math.min(options.threads(), options.connections());
+    announce(vertx, window.startNanos(), "measure: start");
+    announce(vertx, window.endNanos(), "measure: end");
     List<Future<Stats>> finished = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
     for (int t = 0; t < threads; t++) {

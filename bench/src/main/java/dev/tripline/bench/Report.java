@@ -10,8 +10,10 @@ import java.util.Map;
  * ingest at least {@link BenchMain#DURABLE_TARGET} of the H2 store's ceiling (the best of its
  * writer counts), and in-memory single-event ingest at least {@link BenchMain#OVERHEAD_TARGET} of
  * the bare server. Also shown, without a target: in-memory ingest over the in-memory store's own
- * ceiling, and that ceiling over the bare server (how much of the target the stand-in store leaves
- * for the gateway on the same cores).
+ * ceiling, that ceiling over the bare server, the run with the store in its own JVM over the bare
+ * server, and the "free-gateway bound": what a gateway costing no CPU could reach next to that
+ * store and the load generator on the same cores, over the bare server (how much of the target the
+ * stand-in store leaves for the gateway).
  */
 final class Report {
 
@@ -48,6 +50,34 @@ final class Report {
         new Ratio(
             "gateway-memory-post", "memory ceiling", divide(memoryPost, memoryCeiling), null));
     ratios.add(new Ratio("memory ceiling", "bare-post", divide(memoryCeiling, bare), null));
+    ratios.add(
+        new Ratio(
+            "gateway-memstore-post",
+            "bare-post",
+            divide(rate("gateway-memstore-post"), bare),
+            null));
+    ratios.add(
+        new Ratio("free-gateway bound", "bare-post", divide(freeGatewayBound(), bare), null));
+  }
+
+  /**
+   * The most events/s any gateway could reach in the stand-in-store run if it cost no CPU at all:
+   * the machine's cores divided by the CPU the store and the load generator spent per event.
+   */
+  private Double freeGatewayBound() {
+    JsonObject cpu = cpu("gateway-memstore-post");
+    if (cpu == null || !cpu.containsKey("store") || !cpu.containsKey("load")) {
+      return null;
+    }
+    double usPerEvent =
+        cpu.getJsonObject("store").getDouble("usPerEvent")
+            + cpu.getJsonObject("load").getDouble("usPerEvent");
+    return usPerEvent <= 0 ? null : Runtime.getRuntime().availableProcessors() * 1e6 / usPerEvent;
+  }
+
+  private JsonObject cpu(String name) {
+    JsonObject result = results.get(name);
+    return result == null ? null : result.getJsonObject("cpu");
   }
 
   /** A store's ceiling: its best docs/s over the writer counts measured. */
@@ -92,6 +122,21 @@ final class Report {
                     shape(r))));
     failures.forEach((name, why) -> out.append(String.format("%-22s not run: %s%n", name, why)));
     out.append('\n');
+    out.append(
+        String.format(
+            "%-22s %10s %10s %10s   (CPU microseconds per event, measured window)%n",
+            "cpu", "server", "store", "load"));
+    results.forEach(
+        (name, r) -> {
+          JsonObject cpu = r.getJsonObject("cpu");
+          if (cpu != null) {
+            out.append(
+                String.format(
+                    "%-22s %10s %10s %10s%n",
+                    name, micros(cpu, "server"), micros(cpu, "store"), micros(cpu, "load")));
+          }
+        });
+    out.append('\n');
     for (Ratio ratio : ratios) {
       out.append(
           String.format(
@@ -107,6 +152,11 @@ final class Report {
                       ratio.value() == null ? "NOT RUN" : ratio.passed() ? "PASS" : "FAIL")));
     }
     return out.toString();
+  }
+
+  private static String micros(JsonObject cpu, String process) {
+    JsonObject part = cpu.getJsonObject(process);
+    return part == null ? "-" : String.format("%.1f", part.getDouble("usPerEvent"));
   }
 
   private static String shape(JsonObject r) {
