@@ -14,9 +14,13 @@ import java.util.Objects;
  * @param ruleId the rule that fired
  * @param ruleVersion that rule's version
  * @param key the group-by field values, in the rule's group-by order, e.g. {@code {ip=203.0.113.7}}
- * @param windowStart event time of the oldest event counted
- * @param windowEnd event time of the event that crossed the threshold
- * @param count how many events (or distinct values) were counted
+ * @param windowStart event time of the oldest event counted (velocity: of the earlier point)
+ * @param windowEnd event time of the event that crossed the threshold (velocity: of the later
+ *     point)
+ * @param count how many events (or distinct values) were counted; for a velocity rule, the 2 points
+ * @param values the measurements that made the rule fire, by name, flat (numbers and strings): a
+ *     threshold gives {@code count}; a velocity rule {@code speedKmh}, {@code distanceM}, {@code
+ *     seconds} and the two points' {@code fromLat}, {@code fromLon}, {@code toLat}, {@code toLon}
  * @param eventIds ids of the events counted, oldest first (at most {@link #MAX_EVENT_IDS}, keeping
  *     the first and the newest)
  * @param firstEventId id of the oldest event counted
@@ -32,6 +36,7 @@ public record Detection(
     Instant windowStart,
     Instant windowEnd,
     int count,
+    Map<String, Object> values,
     List<String> eventIds,
     String firstEventId,
     String lastEventId,
@@ -45,6 +50,7 @@ public record Detection(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(ruleId, "ruleId");
     key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     eventIds = List.copyOf(eventIds);
     destinations = List.copyOf(destinations);
   }

@@ -3,6 +3,7 @@ package dev.tripline.detectors;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.ThresholdSpec;
+import dev.tripline.rules.VelocitySpec;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Set;
@@ -30,7 +31,7 @@ public final class DetectorFactory {
 
   /** The spec types this factory builds detectors for. */
   public static Set<Class<? extends DetectorSpec>> handledKinds() {
-    return Set.of(ThresholdSpec.class);
+    return Set.of(ThresholdSpec.class, VelocitySpec.class);
   }
 
   /**
@@ -43,6 +44,9 @@ public final class DetectorFactory {
     DetectorSpec spec = rule.detector();
     if (spec instanceof ThresholdSpec) {
       return new ThresholdDetector(rule, clock, limits, observer);
+    }
+    if (spec instanceof VelocitySpec) {
+      return new VelocityDetector(rule, clock, limits, observer);
     }
     throw new IllegalArgumentException(
         RuleLabel.of(rule) + ": detect: kind " + spec.kind() + " is not supported");

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,12 +47,6 @@ import java.util.Optional;
  */
 public final class ThresholdDetector implements Detector {
 
-  /**
-   * The most idle keys dropped while handling one event, so that no event pays for a large backlog.
-   * An event adds at most one key, so expiry still outpaces growth.
-   */
-  private static final int MAX_EXPIRIES_PER_EVENT = 8;
-
   private static final int MAX_INITIAL_ENTRIES = 16;
 
   private final Rule rule;
@@ -64,13 +56,11 @@ public final class ThresholdDetector implements Detector {
   private final Duration within;
   private final Duration cooldown;
   private final Duration idleAfter;
-  private final int maxKeys;
   private final InstantSource clock;
   private final EngineObserver observer;
   private final DetectionIds ids = new DetectionIds();
 
-  /** Access-ordered, so that the eldest entry is the least recently used key. */
-  private final LinkedHashMap<List<Object>, KeyWindow> keys = new LinkedHashMap<>(16, 0.75f, true);
+  private final KeyedStates<KeyWindow> keys;
 
   /** Newest event time seen by this rule; {@code null} before the first event. */
   private Instant newest;
@@ -108,7 +98,7 @@ public final class ThresholdDetector implements Detector {
     this.within = spec.within();
     this.cooldown = rule.cooldown();
     this.idleAfter = within.compareTo(cooldown) >= 0 ? within : cooldown;
-    this.maxKeys = limits.maxKeysPerRule();
+    this.keys = new KeyedStates<>(rule, limits, observer, KeyWindow::newest);
   }
 
   @Override
@@ -123,7 +113,7 @@ public final class ThresholdDetector implements Detector {
 
   @Override
   public Optional<Detection> onEvent(Event event) {
-    List<Object> key = keyOf(event);
+    List<Object> key = GroupKeys.of(event, groupBy);
     if (key == null) {
       return Optional.empty();
     }
@@ -140,7 +130,11 @@ public final class ThresholdDetector implements Detector {
     }
     KeyWindow window = keys.get(key);
     if (window == null) {
-      window = admit(key, time);
+      window =
+          keys.admit(
+              key,
+              new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES)),
+              idleBefore());
     }
     Optional<Detection> detection = Optional.empty();
     if (window.add(time, event.id(), value, within, count)
@@ -148,59 +142,17 @@ public final class ThresholdDetector implements Detector {
         && !window.coolingDown(time)) {
       detection = Optional.of(detect(key, window.fire(time, cooldown), event));
     }
-    expireIdleKeys();
+    keys.expireIdle(idleBefore());
     return detection;
   }
 
-  /** The key's values in group-by order, or {@code null} when the event lacks one of them. */
-  private List<Object> keyOf(Event event) {
-    Object[] values = new Object[groupBy.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = event.field(groupBy.get(i));
-      if (values[i] == null) {
-        return null;
-      }
-    }
-    return List.of(values);
-  }
-
-  private KeyWindow admit(List<Object> key, Instant time) {
-    if (keys.size() >= maxKeys) {
-      expireIdleKeys();
-    }
-    if (keys.size() >= maxKeys) {
-      Iterator<KeyWindow> leastRecentlyUsed = keys.values().iterator();
-      leastRecentlyUsed.next();
-      leastRecentlyUsed.remove();
-      observer.keysEvicted(rule, 1);
-    }
-    KeyWindow window = new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES));
-    keys.put(key, window);
-    return window;
-  }
-
-  /** Drops idle keys from the least recently used end, stopping at the first live one. */
-  private void expireIdleKeys() {
-    Instant idleBefore = KeyWindow.minus(newest, idleAfter);
-    int expired = 0;
-    Iterator<KeyWindow> leastRecentlyUsed = keys.values().iterator();
-    while (expired < MAX_EXPIRIES_PER_EVENT && leastRecentlyUsed.hasNext()) {
-      if (!leastRecentlyUsed.next().newest().isBefore(idleBefore)) {
-        break;
-      }
-      leastRecentlyUsed.remove();
-      expired++;
-    }
-    if (expired > 0) {
-      observer.keysExpired(rule, expired);
-    }
+  /** Keys whose newest event is before this can neither count nor suppress anything any more. */
+  private Instant idleBefore() {
+    return KeyWindow.minus(newest, idleAfter);
   }
 
   private Detection detect(List<Object> key, List<KeyWindow.Entry> counted, Event trigger) {
-    Map<String, Object> keyMap = new LinkedHashMap<>();
-    for (int i = 0; i < groupBy.size(); i++) {
-      keyMap.put(groupBy.get(i), key.get(i));
-    }
+    Map<String, Object> keyMap = GroupKeys.asMap(groupBy, key);
     List<String> eventIds = new ArrayList<>(counted.size());
     for (KeyWindow.Entry entry : counted) {
       eventIds.add(entry.eventId);
@@ -213,6 +165,7 @@ public final class ThresholdDetector implements Detector {
         counted.get(0).time,
         trigger.timestamp(),
         counted.size(),
+        Map.of("count", counted.size()),
         capped(eventIds),
         eventIds.get(0),
         trigger.id(),

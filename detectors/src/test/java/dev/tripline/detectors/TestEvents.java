@@ -16,6 +16,7 @@ final class TestEvents {
   private Instant timestamp = T0;
   private String userId;
   private String ip;
+  private Event.Geo geo;
   private final Map<String, Object> properties = new LinkedHashMap<>();
 
   private TestEvents(String id) {
@@ -54,6 +55,15 @@ final class TestEvents {
     return this;
   }
 
+  TestEvents geo(double lat, double lon) {
+    return geo(lat, lon, null);
+  }
+
+  TestEvents geo(double lat, double lon, Double accuracyM) {
+    this.geo = new Event.Geo(lat, lon, accuracyM);
+    return this;
+  }
+
   TestEvents property(String name, Object value) {
     properties.put(name, value);
     return this;
@@ -61,6 +71,6 @@ final class TestEvents {
 
   Event build() {
     return new Event(
-        id, "test", type, timestamp, userId, null, ip, null, properties, Map.of(), timestamp);
+        id, "test", type, timestamp, userId, null, ip, geo, properties, Map.of(), timestamp);
   }
 }

@@ -1,15 +1,17 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Condition;
+import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.SourcePosition;
 import dev.tripline.rules.ThresholdSpec;
+import dev.tripline.rules.VelocitySpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Builds threshold rules directly, without the YAML loader. */
+/** Builds rules directly, without the YAML loader: threshold by default, or any given spec. */
 final class TestRules {
 
   private final String id;
@@ -22,6 +24,7 @@ final class TestRules {
   private Duration within = Duration.ofSeconds(60);
   private Duration cooldown = Duration.ZERO;
   private List<String> destinations = List.of("crm-alerts");
+  private DetectorSpec spec;
 
   private TestRules(String id) {
     this.id = id;
@@ -29,6 +32,25 @@ final class TestRules {
 
   static TestRules threshold(String id) {
     return new TestRules(id);
+  }
+
+  /** A velocity rule: {@code max_speed_kmh: 150} per userId, other options at their defaults. */
+  static TestRules velocity(String id) {
+    return new TestRules(id)
+        .detector(
+            new VelocitySpec(
+                List.of("userId"),
+                150,
+                0,
+                VelocitySpec.DEFAULT_MIN_INTERVAL,
+                VelocitySpec.DEFAULT_MAX_GAP,
+                true));
+  }
+
+  /** Uses this spec instead of the threshold options. */
+  TestRules detector(DetectorSpec spec) {
+    this.spec = spec;
+    return this;
   }
 
   TestRules version(String version) {
@@ -83,7 +105,9 @@ final class TestRules {
         "",
         on,
         where,
-        new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within),
+        spec != null
+            ? spec
+            : new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within),
         cooldown,
         destinations,
         new SourcePosition("rules/test.yaml", 1, 3));

@@ -131,6 +131,67 @@ class GatewayTest {
   }
 
   @Test
+  void should_detect_impossible_travel_and_deliver_what_made_it_fire(VertxTestContext ctx)
+      throws Exception {
+    startReceiver(n -> 204);
+    start(
+        new TestGateway(dir)
+            .rules(
+                """
+                - id: travel
+                  on: [login]
+                  detect:
+                    velocity: {group_by: [userId], max_speed_kmh: 150}
+                  notify: [sink]
+                """)
+            .destinations(sink()));
+    JsonObject paris =
+        login(
+            "p1", "2026-11-21T08:00:00Z", new JsonObject().put("lat", 48.8566).put("lon", 2.3522));
+    JsonObject london =
+        login(
+            "l1", "2026-11-21T09:00:00Z", new JsonObject().put("lat", 51.5074).put("lon", -0.1278));
+
+    post(batchOf(paris, london))
+        .compose(
+            response -> {
+              ctx.verify(() -> assertThat(response.statusCode()).isEqualTo(202));
+              return receiver.first();
+            })
+        .compose(
+            request -> {
+              ctx.verify(
+                  () -> {
+                    JsonObject body = new JsonObject(request.body());
+                    assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("travel");
+                    assertThat(body.getJsonObject("key").getString("userId")).isEqualTo("u1");
+                    assertThat(body.getJsonObject("values").getDouble("speedKmh"))
+                        .isBetween(343.0, 344.0);
+                    assertThat(body.getJsonObject("values").getDouble("seconds")).isEqualTo(3600.0);
+                    assertThat(body.getJsonObject("events").getJsonArray("ids"))
+                        .containsExactly("p1", "l1");
+                    assertThat(body.getJsonObject("window").getString("end"))
+                        .isEqualTo("2026-11-21T09:00:00Z");
+                  });
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return mongo
+                  .find("detections", new JsonObject().put("ruleId", "travel"))
+                  .onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                detections ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(detections).hasSize(1);
+                          JsonObject values = detections.get(0).getJsonObject("values");
+                          assertThat(values.getDouble("distanceM")).isBetween(343_000.0, 344_000.0);
+                          assertThat(values.getDouble("toLat")).isEqualTo(51.5074);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void should_retry_a_failing_destination_with_the_same_webhook_id(VertxTestContext ctx)
       throws Exception {
     startReceiver(n -> n <= 2 ? 500 : 204);
@@ -416,6 +477,15 @@ class GatewayTest {
         .put("type", "signup")
         .put("userId", "user-" + id)
         .put("properties", new JsonObject().put("plan", "free"));
+  }
+
+  private static JsonObject login(String id, String timestamp, JsonObject geo) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", "login")
+        .put("userId", "u1")
+        .put("timestamp", timestamp)
+        .put("geo", geo);
   }
 
   private static String batchOf(JsonObject... events) {

@@ -188,6 +188,7 @@ final class RuleReader {
   private static Map<String, DetectorReader> detectors() {
     Map<String, DetectorReader> readers = new LinkedHashMap<>();
     readers.put("threshold", ThresholdReader::read);
+    readers.put("velocity", VelocityReader::read);
     return Collections.unmodifiableMap(readers);
   }
 }

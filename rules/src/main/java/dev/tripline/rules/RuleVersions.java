@@ -59,6 +59,21 @@ final class RuleVersions {
           + Durations.format(threshold.within())
           + "}";
     }
+    if (detector instanceof VelocitySpec velocity) {
+      return "velocity{group_by="
+          + velocity.groupBy()
+          + ",max_speed_kmh="
+          + velocity.maxSpeedKmh()
+          + ",min_distance_m="
+          + velocity.minDistanceM()
+          + ",min_interval="
+          + Durations.format(velocity.minInterval())
+          + ",max_gap="
+          + Durations.format(velocity.maxGap())
+          + ",subtract_accuracy="
+          + velocity.subtractAccuracy()
+          + "}";
+    }
     // kinds added later: records print every component, deterministically
     return detector.kind() + detector;
   }

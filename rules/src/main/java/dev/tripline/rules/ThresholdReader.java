@@ -1,6 +1,5 @@
 package dev.tripline.rules;
 
-import dev.tripline.rules.yaml.YamlDocument;
 import dev.tripline.rules.yaml.YamlMapping;
 import dev.tripline.rules.yaml.YamlString;
 import java.time.Duration;
@@ -25,18 +24,12 @@ final class ThresholdReader {
 
   static Optional<DetectorSpec> read(YamlMapping options) {
     options.rejectUnknownKeys(FIELDS);
-    Optional<List<String>> groupBy =
-        options
-            .requiredStrings("group_by")
-            .filter(paths -> options.check("group_by", !paths.isEmpty(), "must not be empty"))
-            .filter(paths -> paths.stream().allMatch(path -> validPath(options, path)))
-            .map(paths -> paths.stream().map(YamlString::value).toList());
+    Optional<List<String>> groupBy = KeyPaths.required(options, "group_by");
     Optional<Integer> count = options.requiredInt("count", 1, MAX_COUNT);
-    Optional<YamlString> distinct =
-        options.optionalString("distinct").map(value -> at(options, "distinct", value));
+    Optional<YamlString> distinct = KeyPaths.optional(options, "distinct");
     boolean distinctValid =
         distinct.isEmpty()
-            || (validPath(options, distinct.get())
+            || (KeyPaths.valid(options, distinct.get())
                 && options.check(
                     "distinct",
                     groupBy.isEmpty() || !groupBy.get().contains(distinct.get().value()),
@@ -57,29 +50,5 @@ final class ThresholdReader {
     return Optional.of(
         new ThresholdSpec(
             groupBy.get(), count.get(), distinct.map(YamlString::value), within.get()));
-  }
-
-  private static YamlString at(YamlMapping options, String key, String value) {
-    return new YamlString(value, options.path(key), options.valuePosition(key));
-  }
-
-  private static boolean validPath(YamlMapping options, YamlString path) {
-    if (FieldPaths.isValid(path.value())) {
-      return true;
-    }
-    options
-        .document()
-        .problems()
-        .add(
-            path.position(),
-            path.path(),
-            "must be "
-                + FieldPaths.EXPECTED
-                + ", was "
-                + YamlDocument.quote(path.value())
-                + FieldPaths.suggest(path.value())
-                    .map(s -> ", did you mean `" + s + "`?")
-                    .orElse(""));
-    return false;
   }
 }

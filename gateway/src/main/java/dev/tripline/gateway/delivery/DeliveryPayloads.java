@@ -30,12 +30,15 @@ public final class DeliveryPayloads {
    *  "key":{"ip":"203.0.113.7"},
    *  "window":{"start":"2026-11-21T10:29:00Z","end":"2026-11-21T10:30:00.123Z"},
    *  "count":20,
+   *  "values":{"count":20},
    *  "events":{"first":"evt_01","last":"evt_20","ids":["evt_01","...","evt_20"]},
    *  "detectedAt":"2026-11-21T10:30:00.140Z"}
    * }</pre>
    *
    * Times are ISO-8601 UTC; {@code key} keeps the rule's group-by order; {@code events.ids} lists
-   * at most {@link Detection#MAX_EVENT_IDS} ids, oldest first.
+   * at most {@link Detection#MAX_EVENT_IDS} ids, oldest first; {@code values} holds what made the
+   * rule fire (for a velocity rule: {@code speedKmh}, {@code distanceM}, {@code seconds}, {@code
+   * fromLat}, {@code fromLon}, {@code toLat}, {@code toLon}).
    */
   public static String standard(Detection detection) {
     JsonObject body =
@@ -54,6 +57,7 @@ public final class DeliveryPayloads {
                     .put("start", iso(detection.windowStart()))
                     .put("end", iso(detection.windowEnd())))
             .put("count", detection.count())
+            .put("values", new JsonObject(new java.util.LinkedHashMap<>(detection.values())))
             .put(
                 "events",
                 new JsonObject()

@@ -57,6 +57,7 @@ public final class MongoDetectionStore implements DetectionStore {
             "window",
             new JsonObject().put("start", date(d.windowStart())).put("end", date(d.windowEnd())))
         .put("count", d.count())
+        .put("values", new JsonObject(new LinkedHashMap<>(d.values())))
         .put("eventIds", new JsonArray(d.eventIds()))
         .put("firstEventId", d.firstEventId())
         .put("lastEventId", d.lastEventId())

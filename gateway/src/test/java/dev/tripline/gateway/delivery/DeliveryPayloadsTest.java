@@ -18,6 +18,7 @@ class DeliveryPayloadsTest {
                 + "\"window\":{\"start\":\"2026-11-21T10:29:00Z\","
                 + "\"end\":\"2026-11-21T10:30:00.123Z\"},"
                 + "\"count\":3,"
+                + "\"values\":{\"count\":3},"
                 + "\"events\":{\"first\":\"evt_1\",\"last\":\"evt_3\","
                 + "\"ids\":[\"evt_1\",\"evt_2\",\"evt_3\"]},"
                 + "\"detectedAt\":\"2026-11-21T10:30:00.140Z\"}");

@@ -23,6 +23,7 @@ final class Detections {
         Instant.parse("2026-11-21T10:29:00Z"),
         Instant.parse("2026-11-21T10:30:00.123Z"),
         3,
+        Map.of("count", 3),
         List.of("evt_1", "evt_2", "evt_3"),
         "evt_1",
         "evt_3",

@@ -164,6 +164,50 @@ public final class YamlMapping {
     return required(key) ? optionalInt(key, min, max) : Optional.empty();
   }
 
+  /**
+   * A finite number in {@code [min, max]} (integers and decimals alike). A message names the bound
+   * that was violated, or the lower bound for a value that is no number at all.
+   */
+  public Optional<Double> optionalNumber(String key, double min, double max) {
+    Optional<Node> value = node(key);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    double parsed;
+    try {
+      if (!(value.get() instanceof ScalarNode scalar) || YamlDocument.isNull(scalar)) {
+        throw new NumberFormatException();
+      }
+      parsed = Double.parseDouble(scalar.getValue().strip());
+      if (!Double.isFinite(parsed)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      mustBe(key, value.get(), "a number >= " + number(min));
+      return Optional.empty();
+    }
+    if (parsed < min) {
+      mustBe(key, value.get(), "a number >= " + number(min));
+      return Optional.empty();
+    }
+    if (parsed > max) {
+      mustBe(key, value.get(), "a number <= " + number(max));
+      return Optional.empty();
+    }
+    return Optional.of(parsed);
+  }
+
+  /** Like {@link #optionalNumber} but reports {@code is required} when absent. */
+  public Optional<Double> requiredNumber(String key, double min, double max) {
+    return required(key) ? optionalNumber(key, min, max) : Optional.empty();
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
+        : Double.toString(value);
+  }
+
   /** {@code true} or {@code false}. */
   public Optional<Boolean> optionalBoolean(String key) {
     return node(key)
