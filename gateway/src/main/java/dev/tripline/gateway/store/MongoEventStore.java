@@ -68,7 +68,7 @@ public final class MongoEventStore implements EventStore {
     }
     List<BulkOperation> inserts = new ArrayList<>(events.size());
     for (Event event : events) {
-      inserts.add(BulkOperation.createInsert(EventDocuments.toDocument(event)));
+      inserts.add(BulkOperation.createInsert(new EventDocument(event)));
     }
     BulkWriteOptions bulkOptions =
         new BulkWriteOptions().setOrdered(false).setWriteOption(options.writeConcern());
