@@ -2,16 +2,16 @@ package dev.tripline.bench;
 
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
+import dev.tripline.gateway.store.EventDocuments;
+import dev.tripline.gateway.store.EventStoreOptions;
 import dev.tripline.gateway.store.MongoEventStore;
 import dev.tripline.gateway.store.StoreClients;
+import dev.tripline.rules.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.BulkOperation;
-import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.WriteOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded store's own ceiling: unordered bulk inserts of event documents straight to it
- * through the Vert.x MongoDB client over TCP, no HTTP, no parsing, no gateway.
+ * The embedded store's own ceiling: unordered bulk inserts of events straight to it through the
+ * gateway's own {@link MongoEventStore} (its documents, codec and write concern) on the Vert.x
+ * MongoDB client over TCP; no HTTP, no parsing, no batching logic.
  *
  * <p>The store starts exactly as the gateway starts it ({@link EmbeddedMongo} with {@link
  * EmbeddedMongoOptions#h2} or {@link EmbeddedMongoOptions#memory}, in-process, on port 0), the
@@ -105,7 +106,7 @@ public final class StoreCeiling {
           v -> {
             List<Future<Stats>> loops = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
-              loops.add(new Writer(mongo, window, options.batch(), w).run());
+              loops.add(new Writer(store(mongo), window, options.batch(), w).run());
             }
             Future.all(loops).map(all -> all.<Stats>list()).onComplete(finished);
           });
@@ -137,6 +138,12 @@ public final class StoreCeiling {
         .put("journal", false);
   }
 
+  /** The gateway's own event store on that client: the same documents, codec and write options. */
+  private static MongoEventStore store(MongoClient mongo) {
+    return new MongoEventStore(
+        mongo, EventStoreOptions.defaults().withOperationTimeout(Duration.ofSeconds(30)));
+  }
+
   /** The gateway's indexes on its events collection (the unique one does the deduplication). */
   private static Future<Void> createIndexes(MongoClient mongo) {
     return mongo.createIndexes(COLLECTION, MongoEventStore.indexes());
@@ -144,7 +151,7 @@ public final class StoreCeiling {
 
   /** One closed loop of bulk writes: write a batch, wait for the ack, write the next. */
   private static final class Writer {
-    private final MongoClient mongo;
+    private final MongoEventStore events;
     private final Window window;
     private final int batch;
     private final int writer;
@@ -153,8 +160,8 @@ public final class StoreCeiling {
     private final Promise<Stats> done = Promise.promise();
     private long next;
 
-    Writer(MongoClient mongo, Window window, int batch, int writer) {
-      this.mongo = mongo;
+    Writer(MongoEventStore events, Window window, int batch, int writer) {
+      this.events = events;
       this.window = window;
       this.batch = batch;
       this.writer = writer;
@@ -171,25 +178,20 @@ public final class StoreCeiling {
         done.complete(stats);
         return;
       }
-      List<BulkOperation> inserts = new ArrayList<>(batch);
+      List<Event> inserts = new ArrayList<>(batch);
       Instant now = Instant.now();
       for (int i = 0; i < batch; i++) {
-        inserts.add(BulkOperation.createInsert(document(now)));
+        inserts.add(event(now));
       }
       long started = System.nanoTime();
-      mongo
-          .bulkWriteWithOptions(
-              COLLECTION,
-              inserts,
-              new BulkWriteOptions().setOrdered(false).setWriteOption(WriteOption.MAJORITY))
-          .timeout(30, TimeUnit.SECONDS)
+      events
+          .insert(inserts)
           .onComplete(
               result -> {
                 long end = System.nanoTime();
                 if (window.counts(end)) {
                   if (result.succeeded()) {
-                    stats.success(
-                        batch, (int) result.result().getInsertedCount(), 0, end - started);
+                    stats.success(batch, result.result().inserted(), 0, end - started);
                   } else {
                     stats.failure(HttpLoadWorker.kind(result.cause()));
                   }
@@ -198,15 +200,16 @@ public final class StoreCeiling {
               });
     }
 
-    /** An event as the gateway stores it: canonical fields, dates as BSON dates, a unique id. */
-    private JsonObject document(Instant receivedAt) {
+    /** An event as the gateway would have parsed it, with a unique id. */
+    private Event event(Instant receivedAt) {
       JsonObject event = EventBodies.event(random, receivedAt.minusMillis(random.nextInt(5_000)));
       String timestamp = event.getString("timestamp");
-      return event
-          .put("id", "evt_ceiling_" + writer + "_" + next++)
-          .put("ip", "127.0.0.1")
-          .put("timestamp", new JsonObject().put("$date", timestamp))
-          .put("receivedAt", new JsonObject().put("$date", receivedAt.toString()));
+      return EventDocuments.fromDocument(
+          event
+              .put("id", "evt_ceiling_" + writer + "_" + next++)
+              .put("ip", "127.0.0.1")
+              .put("timestamp", new JsonObject().put("$date", timestamp))
+              .put("receivedAt", new JsonObject().put("$date", receivedAt.toString())));
     }
   }
 

@@ -98,9 +98,10 @@ public final class ConfigKeys {
           "ingest.write-concurrency",
           "integer",
           "writes",
-          "2",
+          "1",
           "Bulk writes in flight at once. While they are in flight, new events queue up and go"
-              + " out together in the next write: fewer, larger writes are cheaper per event.",
+              + " out together in the next write: fewer, larger writes are cheaper per event. Raise"
+              + " it for a remote MongoDB whose round trip, not its work per write, limits ingest.",
           intIn(1, 256));
   public static final ConfigKey<Duration> INGEST_RETRY_AFTER =
       key(
