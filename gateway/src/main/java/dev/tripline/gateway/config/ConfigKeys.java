@@ -98,7 +98,7 @@ public final class ConfigKeys {
           "ingest.write-concurrency",
           "integer",
           "writes",
-          "1",
+          "2",
           "Bulk writes in flight at once. While they are in flight, new events queue up and go"
               + " out together in the next write: fewer, larger writes are cheaper per event. Raise"
               + " it for a remote MongoDB whose round trip, not its work per write, limits ingest.",

@@ -17,7 +17,7 @@ public record WriterOptions(
 
   public static final int DEFAULT_QUEUE_CAPACITY = 20_000;
   public static final int DEFAULT_MAX_BATCH_EVENTS = 1_000;
-  public static final int DEFAULT_MAX_CONCURRENT_WRITES = 1;
+  public static final int DEFAULT_MAX_CONCURRENT_WRITES = 2;
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
   public WriterOptions {
