@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code serve} (the default) runs the gateway, {@code receiver} runs the demo
- * webhook receiver.
+ * The command line: {@code serve} (the default) runs the gateway, {@code validate} checks rule
+ * files ({@link ValidateCommand}), {@code receiver} runs the demo webhook receiver.
  */
 public final class Main {
 
@@ -27,10 +27,13 @@ public final class Main {
   private static final String USAGE =
       """
       usage: java -jar tripline.jar [serve] [--config FILE]
+             java -jar tripline.jar validate [DIR] [--config FILE]
              java -jar tripline.jar receiver [--port 9000] [--secret whsec_...]
 
         serve      run the gateway (default); config from FILE or config/tripline.yaml,
                    every key overridable by TRIPLINE_* environment variables
+        validate   check the rules under DIR (default: the config's rules.dir) as the
+                   gateway would at start; prints every problem; exit 1 if any
         receiver   a demo webhook receiver that verifies Standard Webhooks signatures
                    and prints each delivery
       """;
@@ -48,6 +51,10 @@ public final class Main {
     try {
       switch (command) {
         case "serve" -> serve(options);
+        case "validate" ->
+            System.exit(
+                new ValidateCommand(System.out, System.err, System.getenv())
+                    .run(options, DEFAULT_CONFIG));
         case "receiver" -> DemoReceiver.run(options);
         case "help" -> System.out.print(USAGE);
         default -> usageError("unknown command: " + command);
