@@ -99,15 +99,19 @@ final class KeyWindow {
   }
 
   /**
-   * Empties the window, so that the next detection needs fresh events, and starts the cooldown.
+   * Starts the cooldown and, with {@code reset}, empties the window so that the next detection
+   * needs fresh events ({@code on_fire: reset}); without it the window keeps counting ({@code
+   * on_fire: keep}).
    *
    * @return the entries that were counted, oldest first
    */
-  List<Entry> fire(Instant firedAt, Duration cooldown) {
+  List<Entry> fire(Instant firedAt, Duration cooldown, boolean reset) {
     List<Entry> counted = new ArrayList<>(entries);
-    entries.clear();
-    if (byValue != null) {
-      byValue.clear();
+    if (reset) {
+      entries.clear();
+      if (byValue != null) {
+        byValue.clear();
+      }
     }
     cooldownUntil = plus(firedAt, cooldown);
     return counted;

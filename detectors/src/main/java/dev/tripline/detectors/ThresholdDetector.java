@@ -26,9 +26,11 @@ import java.util.Optional;
  *       drives it, so that a replay or a backtest gives the same detections as live traffic.
  *   <li>Late events: an event at or before the key's newest time minus {@code within} is ignored; a
  *       later one is inserted in event-time order.
- *   <li>Firing clears the key's window, so the next detection needs {@code count} fresh events, and
- *       starts the cooldown: no detection for the key for events before the firing event's time
- *       plus the rule's cooldown. Events during the cooldown still enter the window.
+ *   <li>Firing starts the cooldown: no detection for the key for events before the firing event's
+ *       time plus the rule's cooldown; events during the cooldown still enter the window. With
+ *       {@code on_fire: reset} (default) firing also clears the key's window, so the next detection
+ *       needs {@code count} fresh events; with {@code keep} the window keeps its events, and the
+ *       rule fires again on the next counted event while the window holds {@code count} of them.
  *   <li>Distinct mode counts each value once, with its newest event.
  * </ul>
  *
@@ -54,6 +56,7 @@ public final class ThresholdDetector implements Detector {
   private final String distinct;
   private final int count;
   private final Duration within;
+  private final boolean reset;
   private final Duration cooldown;
   private final Duration idleAfter;
   private final InstantSource clock;
@@ -96,6 +99,7 @@ public final class ThresholdDetector implements Detector {
     this.distinct = spec.distinct().orElse(null);
     this.count = spec.count();
     this.within = spec.within();
+    this.reset = spec.onFire() == ThresholdSpec.OnFire.RESET;
     this.cooldown = rule.cooldown();
     this.idleAfter = within.compareTo(cooldown) >= 0 ? within : cooldown;
     this.keys = new KeyedStates<>(rule, limits, observer, KeyWindow::newest);
@@ -140,7 +144,7 @@ public final class ThresholdDetector implements Detector {
     if (window.add(time, event.id(), value, within, count)
         && window.size() >= count
         && !window.coolingDown(time)) {
-      detection = Optional.of(detect(key, window.fire(time, cooldown), event));
+      detection = Optional.of(detect(key, window.fire(time, cooldown, reset), event));
     }
     keys.expireIdle(idleBefore());
     return detection;

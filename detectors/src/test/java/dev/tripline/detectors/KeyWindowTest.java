@@ -13,14 +13,14 @@ class KeyWindowTest {
   @Test
   void should_keep_at_most_count_entries_the_newest() {
     KeyWindow window = new KeyWindow(T0, false, 4);
-    window.fire(T0, Duration.ofDays(1)); // cooling down: nothing fires, everything enters
+    window.fire(T0, Duration.ofDays(1), true); // cooling down: nothing fires, everything enters
 
     for (int i = 0; i < 1_000; i++) {
       window.add(T0.plusMillis(i), "e" + i, null, WITHIN, 3);
     }
 
     assertThat(window.size()).isEqualTo(3);
-    assertThat(window.fire(T0, Duration.ZERO))
+    assertThat(window.fire(T0, Duration.ZERO, true))
         .extracting(entry -> entry.eventId)
         .containsExactly("e997", "e998", "e999");
   }
@@ -34,7 +34,7 @@ class KeyWindowTest {
     }
 
     assertThat(window.size()).isEqualTo(5);
-    assertThat(window.fire(T0, Duration.ZERO))
+    assertThat(window.fire(T0, Duration.ZERO, true))
         .extracting(entry -> entry.value)
         .containsExactly("u1", "u2", "u3", "u4", "u5"); // i = 995..999
   }

@@ -25,6 +25,7 @@ final class TestRules {
   private Duration cooldown = Duration.ZERO;
   private List<String> destinations = List.of("crm-alerts");
   private DetectorSpec spec;
+  private ThresholdSpec.OnFire onFire = ThresholdSpec.OnFire.RESET;
 
   private TestRules(String id) {
     this.id = id;
@@ -88,6 +89,11 @@ final class TestRules {
     return this;
   }
 
+  TestRules onFire(ThresholdSpec.OnFire onFire) {
+    this.onFire = onFire;
+    return this;
+  }
+
   TestRules cooldown(Duration cooldown) {
     this.cooldown = cooldown;
     return this;
@@ -107,7 +113,7 @@ final class TestRules {
         where,
         spec != null
             ? spec
-            : new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within),
+            : new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within, onFire),
         cooldown,
         destinations,
         new SourcePosition("rules/test.yaml", 1, 3));

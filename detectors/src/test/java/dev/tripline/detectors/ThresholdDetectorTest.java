@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.ThresholdSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -485,5 +486,45 @@ class ThresholdDetectorTest {
 
     assertThat(detector.onEvent(farFuture)).isPresent();
     assertThat(detector.onEvent(farPast)).isPresent();
+  }
+
+  @Test
+  void should_keep_the_window_and_fire_on_each_further_event_with_on_fire_keep() {
+    ThresholdDetector keep =
+        detector(TestRules.threshold("r").count(3).onFire(ThresholdSpec.OnFire.KEEP));
+    ThresholdDetector reset = detector(TestRules.threshold("r").count(3));
+    Event[] events =
+        IntStream.range(0, 5)
+            .mapToObj(i -> fromIp("e" + i, i, "203.0.113.7"))
+            .toArray(Event[]::new);
+
+    List<Fired> kept = feed(keep, events);
+    assertThat(kept).extracting(Fired::index).containsExactly(2, 3, 4);
+    assertThat(kept.get(1).detection().eventIds()).containsExactly("e1", "e2", "e3");
+    assertThat(kept).extracting(f -> f.detection().id()).doesNotHaveDuplicates();
+    assertThat(feed(reset, events)).extracting(Fired::index).containsExactly(2);
+  }
+
+  @Test
+  void should_hold_the_cooldown_with_on_fire_keep() {
+    ThresholdDetector detector =
+        detector(
+            TestRules.threshold("r")
+                .count(3)
+                .cooldown(Duration.ofSeconds(10))
+                .onFire(ThresholdSpec.OnFire.KEEP));
+
+    List<Fired> fired =
+        feed(
+            detector,
+            fromIp("e0", 0, "203.0.113.7"),
+            fromIp("e1", 1, "203.0.113.7"),
+            fromIp("e2", 2, "203.0.113.7"), // fires; quiet until 12 s
+            fromIp("e3", 3, "203.0.113.7"),
+            fromIp("e4", 11, "203.0.113.7"),
+            fromIp("e5", 12, "203.0.113.7")); // window still holds 3: fires again
+
+    assertThat(fired).extracting(Fired::index).containsExactly(2, 5);
+    assertThat(fired.get(1).detection().eventIds()).containsExactly("e3", "e4", "e5");
   }
 }

@@ -57,6 +57,8 @@ final class RuleVersions {
           + threshold.distinct().orElse("")
           + ",within="
           + Durations.format(threshold.within())
+          // on_fire joined the canonical form later: the default leaves old versions unchanged
+          + (threshold.onFire() == ThresholdSpec.OnFire.RESET ? "" : ",on_fire=keep")
           + "}";
     }
     if (detector instanceof VelocitySpec velocity) {

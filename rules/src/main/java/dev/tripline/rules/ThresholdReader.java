@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Reads {@code detect.threshold}: {@code group_by}, {@code count}, {@code distinct}, {@code
- * within}.
+ * within}, {@code on_fire}.
  */
 final class ThresholdReader {
 
@@ -18,7 +18,8 @@ final class ThresholdReader {
   /** Longer windows would keep too much per-key state for a sliding count. */
   static final Duration MAX_WITHIN = Duration.ofDays(30);
 
-  private static final Set<String> FIELDS = Set.of("group_by", "count", "distinct", "within");
+  private static final Set<String> FIELDS =
+      Set.of("group_by", "count", "distinct", "within", "on_fire");
 
   private ThresholdReader() {}
 
@@ -44,11 +45,36 @@ final class ThresholdReader {
                         "within",
                         d.compareTo(MAX_WITHIN) <= 0,
                         "must be <= " + Durations.format(MAX_WITHIN)));
-    if (groupBy.isEmpty() || count.isEmpty() || !distinctValid || within.isEmpty()) {
+    Optional<ThresholdSpec.OnFire> onFire = onFire(options);
+    if (groupBy.isEmpty()
+        || count.isEmpty()
+        || !distinctValid
+        || within.isEmpty()
+        || onFire.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new ThresholdSpec(
-            groupBy.get(), count.get(), distinct.map(YamlString::value), within.get()));
+            groupBy.get(),
+            count.get(),
+            distinct.map(YamlString::value),
+            within.get(),
+            onFire.get()));
+  }
+
+  /** {@code on_fire: reset | keep}, default reset; empty when invalid (and reported). */
+  private static Optional<ThresholdSpec.OnFire> onFire(YamlMapping options) {
+    if (!options.has("on_fire")) {
+      return Optional.of(ThresholdSpec.OnFire.RESET);
+    }
+    return options
+        .optionalString("on_fire")
+        .filter(
+            value ->
+                options.check(
+                    "on_fire",
+                    value.equals("reset") || value.equals("keep"),
+                    "must be reset or keep"))
+        .map(value -> ThresholdSpec.OnFire.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
   }
 }

@@ -174,7 +174,10 @@ class RuleLoaderTest {
         "count: 20 | count: 20, distinct: userId | config/rules/cart.yaml:5:58 rule cart-abandon:"
             + " detect.threshold.distinct: must not be one of group_by, was \"userId\"",
         "count: 20 | count: 20, window: 5m | config/rules/cart.yaml:5:48 rule cart-abandon:"
-            + " detect.threshold.window: unknown field (known: count, distinct, group_by, within)",
+            + " detect.threshold.window: unknown field (known: count, distinct, group_by, on_fire,"
+            + " within)",
+        "count: 20 | count: 20, on_fire: again | config/rules/cart.yaml:5:57 rule cart-abandon:"
+            + " detect.threshold.on_fire: must be reset or keep, was \"again\"",
         "count: 20 | count: 20, withn: 5m | config/rules/cart.yaml:5:48 rule cart-abandon:"
             + " detect.threshold.withn: unknown field, did you mean `within`?",
         "threshold: | thresold: | config/rules/cart.yaml:5:5 rule cart-abandon: detect.thresold:"
@@ -243,5 +246,23 @@ class RuleLoaderTest {
             "config/rules/cart.yaml:1:3 name: unknown field (known: cooldown, description, detect,"
                 + " enabled, id, notify, on, version, where)",
             "config/rules/cart.yaml:1:3 id: is required");
+  }
+
+  @Test
+  void should_read_on_fire_and_version_it_only_when_not_the_default() {
+    Rule plain = load(RULE).rule("cart-abandon").orElseThrow();
+    Rule reset =
+        load(RULE.replace("within: 60s", "within: 60s, on_fire: reset"))
+            .rule("cart-abandon")
+            .orElseThrow();
+    Rule keep =
+        load(RULE.replace("within: 60s", "within: 60s, on_fire: keep"))
+            .rule("cart-abandon")
+            .orElseThrow();
+
+    assertThat(((ThresholdSpec) plain.detector()).onFire()).isEqualTo(ThresholdSpec.OnFire.RESET);
+    assertThat(((ThresholdSpec) keep.detector()).onFire()).isEqualTo(ThresholdSpec.OnFire.KEEP);
+    assertThat(reset.version()).isEqualTo(plain.version());
+    assertThat(keep.version()).isNotEqualTo(plain.version());
   }
 }
