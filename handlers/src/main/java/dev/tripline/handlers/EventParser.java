@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -174,7 +173,7 @@ public final class EventParser {
       if (!(value instanceof String s)) {
         throw new DateTimeParseException("not a string", "", 0);
       }
-      timestamp = DateTimeFormatter.ISO_INSTANT.parse(s, Instant::from);
+      timestamp = Timestamps.parse(s);
     } catch (DateTimeParseException e) {
       throw invalid(
           "timestamp",
