@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param lastEventId id of the event that crossed the threshold
  * @param detectedAt wall-clock time of the detection, from the engine's clock
  * @param destinations the rule's {@code notify:} destination ids
+ * @param severity the rule's severity, e.g. {@code medium}
+ * @param labels the rule's labels, in file order
  */
 public record Detection(
     String id,
@@ -41,7 +43,9 @@ public record Detection(
     String firstEventId,
     String lastEventId,
     Instant detectedAt,
-    List<String> destinations) {
+    List<String> destinations,
+    String severity,
+    Map<String, String> labels) {
 
   /** The most event ids a detection lists. */
   public static final int MAX_EVENT_IDS = 100;
@@ -53,5 +57,7 @@ public record Detection(
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     eventIds = List.copyOf(eventIds);
     destinations = List.copyOf(destinations);
+    Objects.requireNonNull(severity, "severity");
+    labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
   }
 }

@@ -174,7 +174,9 @@ public final class ThresholdDetector implements Detector {
         eventIds.get(0),
         trigger.id(),
         clock.instant(),
-        rule.destinations());
+        rule.destinations(),
+        rule.severity().yamlName(),
+        rule.labels());
   }
 
   /** The first event id and the newest ones, at most {@link Detection#MAX_EVENT_IDS} in all. */

@@ -221,7 +221,9 @@ public final class VelocityDetector implements Detector {
         pair.from().eventId(),
         pair.to().eventId(),
         clock.instant(),
-        rule.destinations());
+        rule.destinations(),
+        rule.severity().yamlName(),
+        rule.labels());
   }
 
   /** One geo fix of a key; {@code accuracyM} is 0 when not subtracted. */

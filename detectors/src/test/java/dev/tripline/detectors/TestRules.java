@@ -3,11 +3,13 @@ package dev.tripline.detectors;
 import dev.tripline.rules.Condition;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.Severity;
 import dev.tripline.rules.SourcePosition;
 import dev.tripline.rules.ThresholdSpec;
 import dev.tripline.rules.VelocitySpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +27,8 @@ final class TestRules {
   private Duration cooldown = Duration.ZERO;
   private List<String> destinations = List.of("crm-alerts");
   private DetectorSpec spec;
+  private Severity severity = Severity.DEFAULT;
+  private Map<String, String> labels = Map.of();
   private ThresholdSpec.OnFire onFire = ThresholdSpec.OnFire.RESET;
 
   private TestRules(String id) {
@@ -94,6 +98,16 @@ final class TestRules {
     return this;
   }
 
+  TestRules severity(Severity severity) {
+    this.severity = severity;
+    return this;
+  }
+
+  TestRules labels(Map<String, String> labels) {
+    this.labels = labels;
+    return this;
+  }
+
   TestRules cooldown(Duration cooldown) {
     this.cooldown = cooldown;
     return this;
@@ -116,6 +130,8 @@ final class TestRules {
             : new ThresholdSpec(groupBy, count, Optional.ofNullable(distinct), within, onFire),
         cooldown,
         destinations,
+        severity,
+        labels,
         new SourcePosition("rules/test.yaml", 1, 3));
   }
 }

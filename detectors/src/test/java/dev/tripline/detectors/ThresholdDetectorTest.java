@@ -527,4 +527,19 @@ class ThresholdDetectorTest {
     assertThat(fired).extracting(Fired::index).containsExactly(2, 5);
     assertThat(fired.get(1).detection().eventIds()).containsExactly("e3", "e4", "e5");
   }
+
+  @Test
+  void should_carry_the_rules_severity_and_labels() {
+    ThresholdDetector detector =
+        detector(
+            TestRules.threshold("r")
+                .count(1)
+                .severity(dev.tripline.rules.Severity.CRITICAL)
+                .labels(java.util.Map.of("team", "fraud")));
+
+    Detection detection = feed(detector, fromIp("e0", 0, "203.0.113.7")).get(0).detection();
+
+    assertThat(detection.severity()).isEqualTo("critical");
+    assertThat(detection.labels()).containsExactly(java.util.Map.entry("team", "fraud"));
+  }
 }

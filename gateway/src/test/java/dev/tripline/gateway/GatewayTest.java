@@ -142,6 +142,8 @@ class GatewayTest {
                   on: [login]
                   detect:
                     velocity: {group_by: [userId], max_speed_kmh: 150}
+                  severity: high
+                  labels: {team: security}
                   notify: [sink]
                 """)
             .destinations(sink()));
@@ -164,6 +166,9 @@ class GatewayTest {
                   () -> {
                     JsonObject body = new JsonObject(request.body());
                     assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("travel");
+                    assertThat(body.getString("severity")).isEqualTo("high");
+                    assertThat(body.getJsonObject("labels"))
+                        .isEqualTo(new JsonObject().put("team", "security"));
                     assertThat(body.getJsonObject("key").getString("userId")).isEqualTo("u1");
                     assertThat(body.getJsonObject("values").getDouble("speedKmh"))
                         .isBetween(343.0, 344.0);
@@ -184,6 +189,7 @@ class GatewayTest {
                     ctx.verify(
                         () -> {
                           assertThat(detections).hasSize(1);
+                          assertThat(detections.get(0).getString("severity")).isEqualTo("high");
                           JsonObject values = detections.get(0).getJsonObject("values");
                           assertThat(values.getDouble("distanceM")).isBetween(343_000.0, 344_000.0);
                           assertThat(values.getDouble("toLat")).isEqualTo(51.5074);

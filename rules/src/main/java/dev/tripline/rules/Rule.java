@@ -1,7 +1,10 @@
 package dev.tripline.rules;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,6 +20,9 @@ import java.util.Set;
  * @param detector what to detect
  * @param cooldown quiet period per rule and key after a detection; {@link Duration#ZERO} for none
  * @param destinations the {@code notify:} destination ids to deliver detections to
+ * @param severity how much its detections matter; {@link Severity#DEFAULT} when not given
+ * @param labels free key-value pairs copied onto every detection (team, channel, ...), in file
+ *     order
  * @param origin where the rule was defined, for messages
  */
 public record Rule(
@@ -28,6 +34,8 @@ public record Rule(
     DetectorSpec detector,
     Duration cooldown,
     List<String> destinations,
+    Severity severity,
+    Map<String, String> labels,
     SourcePosition origin) {
 
   public Rule {
@@ -39,6 +47,8 @@ public record Rule(
     Objects.requireNonNull(detector, "detector");
     cooldown = cooldown == null ? Duration.ZERO : cooldown;
     destinations = List.copyOf(destinations);
+    severity = severity == null ? Severity.DEFAULT : severity;
+    labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
   }
 
   /** Whether this rule looks at events of the given type. */

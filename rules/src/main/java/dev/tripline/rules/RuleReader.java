@@ -5,6 +5,7 @@ import dev.tripline.rules.yaml.YamlDocument;
 import dev.tripline.rules.yaml.YamlMapping;
 import dev.tripline.rules.yaml.YamlString;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,23 @@ final class RuleReader {
 
   static final Set<String> FIELDS =
       Set.of(
-          "id", "description", "version", "enabled", "on", "where", "detect", "cooldown", "notify");
+          "id",
+          "description",
+          "version",
+          "enabled",
+          "on",
+          "where",
+          "detect",
+          "cooldown",
+          "notify",
+          "severity",
+          "labels");
+
+  /** Label keys: short, lower case, safe in any receiver's field names. */
+  static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
+  static final int MAX_LABELS = 32;
+  static final int MAX_LABEL_VALUE_LENGTH = 256;
 
   /** Detector kinds by their YAML name; a new kind registers its reader here. */
   static final Map<String, DetectorReader> DETECTORS = detectors();
@@ -64,6 +81,8 @@ final class RuleReader {
     Duration cooldown = m.optionalDuration("cooldown").orElse(Duration.ZERO);
     List<YamlString> destinations = m.optionalStrings("notify").orElse(List.of());
     destinations.forEach(destination -> knownDestination(document, destination));
+    Severity severity = severity(m);
+    Map<String, String> labels = labels(m);
 
     if (document.problems().size() > before || id.isEmpty() || detector.isEmpty()) {
       return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
@@ -89,8 +108,57 @@ final class RuleReader {
             detector.get(),
             cooldown,
             notify,
+            severity,
+            labels,
             m.position());
     return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
+  }
+
+  /** {@code severity:}, default {@link Severity#DEFAULT}; a bad value is reported. */
+  private static Severity severity(YamlMapping m) {
+    String allowed =
+        String.join(", ", Arrays.stream(Severity.values()).map(Severity::yamlName).toList());
+    return m.optionalString("severity")
+        .flatMap(
+            value ->
+                Arrays.stream(Severity.values())
+                    .filter(s -> s.yamlName().equals(value))
+                    .findFirst()
+                    .or(
+                        () -> {
+                          m.check("severity", false, "must be one of " + allowed);
+                          return Optional.empty();
+                        }))
+        .orElse(Severity.DEFAULT);
+  }
+
+  /** {@code labels:}, a mapping of label keys to strings; problems are reported. */
+  private static Map<String, String> labels(YamlMapping m) {
+    Optional<YamlMapping> mapping = m.optionalMapping("labels");
+    if (mapping.isEmpty()) {
+      return Map.of();
+    }
+    YamlMapping labels = mapping.get();
+    Map<String, String> result = new LinkedHashMap<>();
+    if (labels.keys().size() > MAX_LABELS) {
+      m.check("labels", false, "must have at most " + MAX_LABELS + " labels");
+    }
+    for (String key : labels.keys()) {
+      if (!LABEL_KEY.matcher(key).matches()) {
+        labels.reportKey(key, "label key must match " + LABEL_KEY + ", was \"" + key + "\"");
+        continue;
+      }
+      labels
+          .optionalString(key)
+          .filter(
+              value ->
+                  labels.check(
+                      key,
+                      value.length() <= MAX_LABEL_VALUE_LENGTH,
+                      "must be at most " + MAX_LABEL_VALUE_LENGTH + " characters"))
+          .ifPresent(value -> result.put(key, value));
+    }
+    return result;
   }
 
   private static Optional<String> version(YamlMapping m) {

@@ -176,6 +176,14 @@ class RuleLoaderTest {
         "count: 20 | count: 20, window: 5m | config/rules/cart.yaml:5:48 rule cart-abandon:"
             + " detect.threshold.window: unknown field (known: count, distinct, group_by, on_fire,"
             + " within)",
+        "cooldown: 1h | severity: urgent | config/rules/cart.yaml:6:13 rule cart-abandon:"
+            + " severity: must be one of info, low, medium, high, critical, was \"urgent\"",
+        "cooldown: 1h | labels: [a] | config/rules/cart.yaml:6:11 rule cart-abandon: labels: must"
+            + " be a mapping, was a list",
+        "cooldown: 1h | labels: {Team: x} | config/rules/cart.yaml:6:12 rule cart-abandon:"
+            + " labels.Team: label key must match [a-z0-9][a-z0-9_.-]{0,63}, was \"Team\"",
+        "cooldown: 1h | labels: {team: [x]} | config/rules/cart.yaml:6:18 rule cart-abandon:"
+            + " labels.team: must be a string, was a list",
         "count: 20 | count: 20, on_fire: again | config/rules/cart.yaml:5:57 rule cart-abandon:"
             + " detect.threshold.on_fire: must be reset or keep, was \"again\"",
         "count: 20 | count: 20, withn: 5m | config/rules/cart.yaml:5:48 rule cart-abandon:"
@@ -244,7 +252,7 @@ class RuleLoaderTest {
                     + " 1s}}\n"))
         .containsExactly(
             "config/rules/cart.yaml:1:3 name: unknown field (known: cooldown, description, detect,"
-                + " enabled, id, notify, on, version, where)",
+                + " enabled, id, labels, notify, on, severity, version, where)",
             "config/rules/cart.yaml:1:3 id: is required");
   }
 
@@ -264,5 +272,23 @@ class RuleLoaderTest {
     assertThat(((ThresholdSpec) keep.detector()).onFire()).isEqualTo(ThresholdSpec.OnFire.KEEP);
     assertThat(reset.version()).isEqualTo(plain.version());
     assertThat(keep.version()).isNotEqualTo(plain.version());
+  }
+
+  @Test
+  void should_read_severity_and_labels_without_changing_the_version() {
+    Rule plain = load(RULE).rule("cart-abandon").orElseThrow();
+    Rule tagged =
+        load(RULE.replace(
+                "cooldown: 1h",
+                "cooldown: 1h\n  severity: high\n  labels: {team: growth, channel: email}"))
+            .rule("cart-abandon")
+            .orElseThrow();
+
+    assertThat(plain.severity()).isEqualTo(Severity.MEDIUM);
+    assertThat(plain.labels()).isEmpty();
+    assertThat(tagged.severity()).isEqualTo(Severity.HIGH);
+    assertThat(tagged.labels())
+        .containsExactly(Map.entry("team", "growth"), Map.entry("channel", "email"));
+    assertThat(tagged.version()).as("metadata, not detection logic").isEqualTo(plain.version());
   }
 }

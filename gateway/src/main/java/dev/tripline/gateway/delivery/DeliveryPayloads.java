@@ -27,6 +27,7 @@ public final class DeliveryPayloads {
    * <pre>{@code
    * {"type":"detection","id":"det_9f2c...",
    *  "rule":{"id":"repeat-ip-signups","version":"3"},
+   *  "severity":"medium","labels":{"team":"growth"},
    *  "key":{"ip":"203.0.113.7"},
    *  "window":{"start":"2026-11-21T10:29:00Z","end":"2026-11-21T10:30:00.123Z"},
    *  "count":20,
@@ -50,6 +51,8 @@ public final class DeliveryPayloads {
                 new JsonObject()
                     .put("id", detection.ruleId())
                     .put("version", detection.ruleVersion()))
+            .put("severity", detection.severity())
+            .put("labels", new JsonObject(new java.util.LinkedHashMap<>(detection.labels())))
             .put("key", new JsonObject(new java.util.LinkedHashMap<>(detection.key())))
             .put(
                 "window",

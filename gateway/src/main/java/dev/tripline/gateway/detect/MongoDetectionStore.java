@@ -52,6 +52,8 @@ public final class MongoDetectionStore implements DetectionStore {
         .put("_id", d.id())
         .put("ruleId", d.ruleId())
         .put("ruleVersion", d.ruleVersion())
+        .put("severity", d.severity())
+        .put("labels", new JsonObject(new LinkedHashMap<>(d.labels())))
         .put("key", new JsonObject(new LinkedHashMap<>(d.key())))
         .put(
             "window",

@@ -14,6 +14,7 @@ class DeliveryPayloadsTest {
         .isEqualTo(
             "{\"type\":\"detection\",\"id\":\"det_1\","
                 + "\"rule\":{\"id\":\"repeat-ip-signups\",\"version\":\"3\"},"
+                + "\"severity\":\"high\",\"labels\":{\"team\":\"growth\"},"
                 + "\"key\":{\"ip\":\"203.0.113.7\",\"userId\":\"u123\"},"
                 + "\"window\":{\"start\":\"2026-11-21T10:29:00Z\","
                 + "\"end\":\"2026-11-21T10:30:00.123Z\"},"

@@ -28,6 +28,8 @@ final class Detections {
         "evt_1",
         "evt_3",
         Instant.parse("2026-11-21T10:30:00.140Z"),
-        List.of(destinations));
+        List.of(destinations),
+        "high",
+        Map.of("team", "growth"));
   }
 }
