@@ -79,10 +79,7 @@ public final class ThresholdDetector implements Detector {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.observer = Objects.requireNonNull(observer, "observer");
-    if (!(rule.detector() instanceof ThresholdSpec spec)) {
-      throw new IllegalArgumentException(
-          RuleLabel.of(rule) + ": detect: expected threshold, was " + rule.detector().kind());
-    }
+    ThresholdSpec spec = RuleChecks.spec(rule, ThresholdSpec.class, "threshold");
     if (spec.count() < 1) {
       throw new IllegalArgumentException(
           RuleLabel.of(rule) + ": detect.threshold.count: must be >= 1, was " + spec.count());
@@ -91,17 +88,13 @@ public final class ThresholdDetector implements Detector {
       throw new IllegalArgumentException(
           RuleLabel.of(rule) + ": detect.threshold.within: must be > 0s, was " + spec.within());
     }
-    if (rule.cooldown().isNegative()) {
-      throw new IllegalArgumentException(
-          RuleLabel.of(rule) + ": cooldown: must be >= 0s, was " + rule.cooldown());
-    }
     this.groupBy = spec.groupBy();
     this.distinct = spec.distinct().orElse(null);
     this.count = spec.count();
     this.within = spec.within();
     this.reset = spec.onFire() == ThresholdSpec.OnFire.RESET;
-    this.cooldown = rule.cooldown();
-    this.idleAfter = within.compareTo(cooldown) >= 0 ? within : cooldown;
+    this.cooldown = RuleChecks.cooldown(rule);
+    this.idleAfter = RuleChecks.longer(within, cooldown);
     this.keys = new KeyedStates<>(rule, limits, observer, KeyWindow::newest);
   }
 

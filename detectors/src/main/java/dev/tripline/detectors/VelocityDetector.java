@@ -73,10 +73,7 @@ public final class VelocityDetector implements Detector {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(observer, "observer");
-    if (!(rule.detector() instanceof VelocitySpec velocity)) {
-      throw new IllegalArgumentException(
-          RuleLabel.of(rule) + ": detect: expected velocity, was " + rule.detector().kind());
-    }
+    VelocitySpec velocity = RuleChecks.spec(rule, VelocitySpec.class, "velocity");
     String at = RuleLabel.of(rule) + ": detect.velocity.";
     if (!(velocity.maxSpeedKmh() > 0)) {
       throw new IllegalArgumentException(
@@ -94,13 +91,9 @@ public final class VelocityDetector implements Detector {
       throw new IllegalArgumentException(
           at + "max_gap: must be longer than min_interval, was " + velocity.maxGap());
     }
-    if (rule.cooldown().isNegative()) {
-      throw new IllegalArgumentException(
-          RuleLabel.of(rule) + ": cooldown: must be >= 0s, was " + rule.cooldown());
-    }
     this.spec = velocity;
-    this.cooldown = rule.cooldown();
-    this.idleAfter = velocity.maxGap().compareTo(cooldown) >= 0 ? velocity.maxGap() : cooldown;
+    this.cooldown = RuleChecks.cooldown(rule);
+    this.idleAfter = RuleChecks.longer(velocity.maxGap(), cooldown);
     this.keys = new KeyedStates<>(rule, limits, observer, Track::newest);
   }
 
