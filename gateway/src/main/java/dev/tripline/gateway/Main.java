@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code serve} (the default) runs the gateway, {@code validate} checks rule
- * files ({@link ValidateCommand}), {@code receiver} runs the demo webhook receiver.
+ * The command line: {@code serve} (the default) runs the gateway, {@code validate} and {@code test}
+ * check rule files and run their fixtures ({@link RulesCommand}), {@code receiver} runs the demo
+ * webhook receiver.
  */
 public final class Main {
 
@@ -28,12 +29,15 @@ public final class Main {
       """
       usage: java -jar tripline.jar [serve] [--config FILE]
              java -jar tripline.jar validate [DIR] [--config FILE]
+             java -jar tripline.jar test [DIR] [--config FILE]
              java -jar tripline.jar receiver [--port 9000] [--secret whsec_...]
 
         serve      run the gateway (default); config from FILE or config/tripline.yaml,
                    every key overridable by TRIPLINE_* environment variables
         validate   check the rules under DIR (default: the config's rules.dir) as the
                    gateway would at start; prints every problem; exit 1 if any
+        test       validate, then run the *.test.yaml fixtures under DIR in memory with a
+                   fake clock; prints a diff per failing test; exit 1 if any fails
         receiver   a demo webhook receiver that verifies Standard Webhooks signatures
                    and prints each delivery
       """;
@@ -51,10 +55,8 @@ public final class Main {
     try {
       switch (command) {
         case "serve" -> serve(options);
-        case "validate" ->
-            System.exit(
-                new ValidateCommand(System.out, System.err, System.getenv())
-                    .run(options, DEFAULT_CONFIG));
+        case "validate" -> System.exit(rulesCommand().validate(options, DEFAULT_CONFIG));
+        case "test" -> System.exit(rulesCommand().test(options, DEFAULT_CONFIG));
         case "receiver" -> DemoReceiver.run(options);
         case "help" -> System.out.print(USAGE);
         default -> usageError("unknown command: " + command);
@@ -124,6 +126,10 @@ public final class Main {
                   }
                 },
                 "tripline-shutdown"));
+  }
+
+  private static RulesCommand rulesCommand() {
+    return new RulesCommand(System.out, System.err, System.getenv());
   }
 
   private static void usageError(String message) {

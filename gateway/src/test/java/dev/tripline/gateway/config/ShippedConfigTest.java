@@ -3,10 +3,15 @@ package dev.tripline.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.ruletest.RuleTestCase;
+import dev.tripline.gateway.ruletest.RuleTestFixtures;
+import dev.tripline.gateway.ruletest.RuleTestRunner;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.RuleLoader;
 import dev.tripline.rules.RuleSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +32,24 @@ class ShippedConfigTest {
         .containsExactlyInAnyOrder("repeat-ip", "impossible-travel");
     assertThat(rules.rule("impossible-travel").orElseThrow().detector().kind())
         .isEqualTo("velocity");
+  }
+
+  @Test
+  void should_pass_the_shipped_rule_fixtures() throws Exception {
+    Map<String, Destination> destinations =
+        DestinationsLoader.load(CONFIG.resolve("destinations.yaml"), Map.of());
+    RuleSet rules = RuleLoader.load(CONFIG.resolve("rules"), destinations.keySet());
+    RuleTestRunner runner = new RuleTestRunner(rules);
+    List<Path> files = RuleTestFixtures.files(CONFIG.resolve("rules"));
+
+    assertThat(files)
+        .extracting(file -> file.getFileName().toString())
+        .containsExactly("impossible-travel.test.yaml", "repeat-ip.test.yaml");
+    for (Path file : files) {
+      for (RuleTestCase test : RuleTestFixtures.parse(file.toString(), Files.readString(file))) {
+        RuleTestRunner.Result result = runner.run(test);
+        assertThat(result.passed()).as(test.name() + "\n" + result.diff()).isTrue();
+      }
+    }
   }
 }

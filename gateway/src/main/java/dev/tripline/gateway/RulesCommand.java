@@ -1,0 +1,198 @@
+package dev.tripline.gateway;
+
+import dev.tripline.gateway.config.ConfigException;
+import dev.tripline.gateway.config.ConfigLoader;
+import dev.tripline.gateway.config.DestinationsLoader;
+import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.ruletest.RuleTestCase;
+import dev.tripline.gateway.ruletest.RuleTestFixtures;
+import dev.tripline.gateway.ruletest.RuleTestRunner;
+import dev.tripline.rules.Rule;
+import dev.tripline.rules.RuleLoader;
+import dev.tripline.rules.RuleProblem;
+import dev.tripline.rules.RuleSet;
+import dev.tripline.rules.RuleValidationException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The rule authors' commands, {@code [DIR] [--config FILE]} each: the rules under {@code DIR}
+ * (default: the config's {@code rules.dir}), loaded exactly as the gateway does at start, against
+ * the destinations of the config's {@code destinations.file}.
+ *
+ * <ul>
+ *   <li>{@code validate}: prints every problem, one per line as {@code file:line:column rule <id>:
+ *       <field>: <message>}.
+ *   <li>{@code test}: also runs the fixture files ({@code *.test.yaml}) under {@code DIR} in memory
+ *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test.
+ * </ul>
+ *
+ * <p>Exit status: 0 when all is well, 1 when a rule, destination, fixture or test is not, 2 for bad
+ * arguments or an invalid config file. Destination secrets are resolved as at start, so a {@code
+ * ${VAR}} without a {@code :-default} must be set in the environment.
+ */
+final class RulesCommand {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+
+  RulesCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+  }
+
+  /** What the options point at: the rules directory and the destination ids. */
+  private record Target(Path rulesDir, Set<String> destinations) {}
+
+  int validate(List<String> options, Path defaultConfig) {
+    Target target;
+    try {
+      target = target(options, defaultConfig);
+    } catch (Exit exit) {
+      return exit.status;
+    }
+    RuleSet rules = load(target);
+    if (rules == null) {
+      return FAILED;
+    }
+    out.printf(
+        "%s: %d enabled rule(s) valid%s%n",
+        target.rulesDir(),
+        rules.size(),
+        rules.size() == 0
+            ? ""
+            : " ("
+                + rules.rules().stream()
+                    .map(RulesCommand::describe)
+                    .collect(Collectors.joining(", "))
+                + ")");
+    return OK;
+  }
+
+  int test(List<String> options, Path defaultConfig) {
+    Target target;
+    try {
+      target = target(options, defaultConfig);
+    } catch (Exit exit) {
+      return exit.status;
+    }
+    RuleSet rules = load(target);
+    if (rules == null) {
+      return FAILED;
+    }
+    List<Path> files;
+    try {
+      files = RuleTestFixtures.files(target.rulesDir());
+    } catch (IOException e) {
+      err.println(target.rulesDir() + ": cannot read: " + e.getMessage());
+      return FAILED;
+    }
+    RuleTestRunner runner = new RuleTestRunner(rules);
+    int passed = 0;
+    int failed = 0;
+    for (Path file : files) {
+      List<RuleTestCase> tests;
+      try {
+        tests = RuleTestFixtures.parse(file.toString(), Files.readString(file));
+      } catch (IOException | IllegalArgumentException e) {
+        out.println("FAIL " + file + "\n  " + e.getMessage().replace("\n", "\n  "));
+        failed++;
+        continue;
+      }
+      for (RuleTestCase test : tests) {
+        RuleTestRunner.Result result = runner.run(test);
+        if (result.passed()) {
+          out.println("ok   " + file + ": " + test.name());
+          passed++;
+        } else {
+          out.print("FAIL " + file + ": " + test.name() + "\n" + result.diff());
+          failed++;
+        }
+      }
+    }
+    out.printf(
+        "%s: %d passed, %d failed%s%n",
+        target.rulesDir(),
+        passed,
+        failed,
+        files.isEmpty() ? " (no *.test.yaml fixtures found)" : "");
+    return failed == 0 ? OK : FAILED;
+  }
+
+  private Target target(List<String> options, Path defaultConfig) throws Exit {
+    Path dir = null;
+    Path configFile = defaultConfig;
+    boolean configNamed = false;
+    for (int i = 0; i < options.size(); i++) {
+      String option = options.get(i);
+      if (option.equals("--config") && i + 1 < options.size()) {
+        configFile = Path.of(options.get(++i));
+        configNamed = true;
+      } else if (!option.startsWith("-") && dir == null) {
+        dir = Path.of(option);
+      } else {
+        err.println("tripline: unknown option: " + option);
+        throw new Exit(USAGE);
+      }
+    }
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(configFile, configNamed, env);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      throw new Exit(USAGE);
+    }
+    if (!Files.exists(config.destinationsFile())) {
+      err.println(
+          "tripline: no destinations file at "
+              + config.destinationsFile()
+              + ", so notify: can name no destination");
+    }
+    try {
+      Set<String> destinations = DestinationsLoader.load(config.destinationsFile(), env).keySet();
+      return new Target(dir != null ? dir : config.rulesDir(), destinations);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      throw new Exit(FAILED);
+    }
+  }
+
+  /** The rules, or null after printing every problem. */
+  private RuleSet load(Target target) {
+    try {
+      return RuleLoader.load(target.rulesDir(), target.destinations());
+    } catch (RuleValidationException e) {
+      for (RuleProblem problem : e.problems()) {
+        out.println(problem);
+      }
+      out.printf("%s: %d problem(s)%n", target.rulesDir(), e.problems().size());
+      return null;
+    }
+  }
+
+  private static String describe(Rule rule) {
+    return rule.id() + " " + rule.detector().kind() + " v" + rule.version();
+  }
+
+  /** Ends a command early with an exit status, its reason already printed. */
+  private static final class Exit extends Exception {
+    final int status;
+
+    Exit(int status) {
+      super(null, null, false, false);
+      this.status = status;
+    }
+  }
+}
