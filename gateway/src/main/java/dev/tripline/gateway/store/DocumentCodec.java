@@ -18,6 +18,11 @@ import org.bson.codecs.EncoderContext;
  * JFR profiles. The direct path writes the same bytes — same fields, order, types and {@code _id}
  * placement, which {@code DocumentCodecTest} checks against the generic codec — without that walk.
  * Reading is unchanged.
+ *
+ * <p>One deliberate difference: a property map whose keys the generic codec reads as extended JSON
+ * ({@code {"$date": ...}}, {@code {"$oid": ...}}, ...) is written here as the plain sub-document it
+ * is. The generic codec would turn it into a date or an id, or fail the whole bulk write, and with
+ * it every event in the batch, because of one client's property name.
  */
 final class DocumentCodec extends JsonObjectCodec {
 

@@ -107,6 +107,39 @@ class MongoEventStoreTest {
   }
 
   @Test
+  void should_store_property_names_with_dots_and_dollars_as_they_are() {
+    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    properties.put("$where", "x");
+    properties.put("a.b", 1L);
+    properties.put("$date", "2026-11-21T10:30:00Z");
+    properties.put("nested", Map.of("$oid", "not-an-id", "c.d", true));
+    Event event =
+        new Event(
+            "odd-keys",
+            "web",
+            "click",
+            Instant.parse("2026-11-21T10:30:00.123Z"),
+            null,
+            null,
+            null,
+            null,
+            properties,
+            Map.of(),
+            Instant.parse("2026-11-21T10:30:00.140Z"));
+
+    WriteOutcome outcome = await(fixture.store.insert(List.of(event, event("plain"))));
+
+    assertThat(outcome.inserted()).isEqualTo(2);
+    JsonObject stored =
+        await(
+            fixture.client.findOne(
+                EventStoreOptions.DEFAULT_COLLECTION,
+                new JsonObject().put("id", "odd-keys"),
+                null));
+    assertThat(EventDocuments.fromDocument(stored)).isEqualTo(event);
+  }
+
+  @Test
   void should_delete_exactly_the_events_received_before_the_cutoff() {
     Instant cutoff = Instant.parse("2026-10-01T00:00:00Z");
     await(
