@@ -128,7 +128,7 @@ public final class Deliverer {
               detection.id(),
               detection.ruleId(),
               destinationId,
-              destination.url().toString(),
+              destination.displayUrl(),
               DeliveryPayloads.render(destination.format(), detection),
               now));
     }

@@ -12,7 +12,9 @@ import java.util.Locale;
  * #validate} (or {@link #of}) so that a bad entry stops start-up with a message naming the field.
  *
  * <p>The secret is needed to sign but must never reach a log, an error message or a heap dump
- * rendered as text, so {@link #toString()} masks it.
+ * rendered as text, so {@link #toString()} masks it. Webhook URLs often carry a secret too (user
+ * info, a token in the query, or the path itself, as Slack's incoming webhooks do), so anything
+ * shown or stored about a destination uses {@link #displayUrl()}.
  *
  * @param id the id rules name in {@code notify:}
  * @param url absolute {@code http} or {@code https} URL the deliveries are POSTed to
@@ -150,13 +152,40 @@ public record Destination(
     }
   }
 
-  /** Like the record's, but with the secret masked. */
+  /**
+   * The URL as it may be shown or stored: scheme, host, port and the first path segment; user info,
+   * deeper path segments and the query are masked with {@code ***}, e.g. {@code
+   * https://hooks.slack.com/services/***}.
+   */
+  public String displayUrl() {
+    StringBuilder shown = new StringBuilder(url.getScheme()).append("://");
+    if (url.getRawUserInfo() != null) {
+      shown.append("***@");
+    }
+    shown.append(url.getHost());
+    if (url.getPort() != -1) {
+      shown.append(':').append(url.getPort());
+    }
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    int second = path.indexOf('/', 1);
+    if (second > 0 && second < path.length() - 1) {
+      shown.append(path, 0, second).append("/***");
+    } else {
+      shown.append(path);
+    }
+    if (url.getRawQuery() != null) {
+      shown.append("?***");
+    }
+    return shown.toString();
+  }
+
+  /** Like the record's, but with the secret and the URL masked. */
   @Override
   public String toString() {
     return "Destination[id="
         + id
         + ", url="
-        + url
+        + displayUrl()
         + ", secret="
         + SECRET_PREFIX
         + "***, timeout="

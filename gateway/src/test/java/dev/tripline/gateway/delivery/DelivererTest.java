@@ -69,7 +69,9 @@ class DelivererTest {
   }
 
   private Deliverer deliverer(Receiver receiver, Duration timeout, RetryPolicy retry) {
-    Destination crm = Destination.of("crm", receiver.url(), SECRET, timeout, "standard");
+    // the token stands for a secret carried in the URL: it is sent, never stored
+    Destination crm =
+        Destination.of("crm", receiver.url() + "?token=s3cret", SECRET, timeout, "standard");
     return new Deliverer(
         vertx,
         client,
@@ -126,6 +128,7 @@ class DelivererTest {
                         assertThat(record.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
                         assertThat(record.attempts()).isEqualTo(1);
                         assertThat(record.body()).isEqualTo(request.body());
+                        assertThat(record.url()).isEqualTo(receiver.url() + "?***");
                         assertThat(observer.outcomes).containsExactly(AttemptOutcome.SUCCEEDED);
                         return null;
                       });

@@ -82,4 +82,23 @@ class DestinationTest {
             Destination.validate("k", "https://example.invalid/h", "whsec_MfKQ9r8%%", null, null))
         .allSatisfy(problem -> assertThat(problem).doesNotContain("MfKQ9r8"));
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "https://hooks.slack.com/services/T000/B000/XXXXSECRET | https://hooks.slack.com/services/***",
+        "https://user:pass@cdp.example/hooks?token=abc          | https://***@cdp.example/hooks?***",
+        "http://127.0.0.1:9000/hooks/tripline                  | http://127.0.0.1:9000/hooks/***",
+        "http://127.0.0.1:9000/hook                            | http://127.0.0.1:9000/hook",
+        "https://example.invalid                               | https://example.invalid",
+        "https://example.invalid/a/                            | https://example.invalid/a/",
+      })
+  void should_mask_what_a_url_may_hide_when_shown(String url, String shown) {
+    Destination destination =
+        Destination.of("d", url, "whsec_dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==", null, null);
+
+    assertThat(destination.displayUrl()).isEqualTo(shown);
+    assertThat(destination.toString()).contains("url=" + shown).doesNotContain("SECRET");
+  }
 }
