@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.Severity;
 import dev.tripline.rules.ThresholdSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -534,12 +536,12 @@ class ThresholdDetectorTest {
         detector(
             TestRules.threshold("r")
                 .count(1)
-                .severity(dev.tripline.rules.Severity.CRITICAL)
-                .labels(java.util.Map.of("team", "fraud")));
+                .severity(Severity.CRITICAL)
+                .labels(Map.of("team", "fraud")));
 
     Detection detection = feed(detector, fromIp("e0", 0, "203.0.113.7")).get(0).detection();
 
     assertThat(detection.severity()).isEqualTo("critical");
-    assertThat(detection.labels()).containsExactly(java.util.Map.entry("team", "fraud"));
+    assertThat(detection.labels()).containsExactly(Map.entry("team", "fraud"));
   }
 }

@@ -4,6 +4,7 @@ import dev.tripline.detectors.Detection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 
 /**
  * Renders a detection as the body a destination receives. The body is rendered once, stored in the
@@ -52,15 +53,15 @@ public final class DeliveryPayloads {
                     .put("id", detection.ruleId())
                     .put("version", detection.ruleVersion()))
             .put("severity", detection.severity())
-            .put("labels", new JsonObject(new java.util.LinkedHashMap<>(detection.labels())))
-            .put("key", new JsonObject(new java.util.LinkedHashMap<>(detection.key())))
+            .put("labels", new JsonObject(new LinkedHashMap<>(detection.labels())))
+            .put("key", new JsonObject(new LinkedHashMap<>(detection.key())))
             .put(
                 "window",
                 new JsonObject()
                     .put("start", iso(detection.windowStart()))
                     .put("end", iso(detection.windowEnd())))
             .put("count", detection.count())
-            .put("values", new JsonObject(new java.util.LinkedHashMap<>(detection.values())))
+            .put("values", new JsonObject(new LinkedHashMap<>(detection.values())))
             .put(
                 "events",
                 new JsonObject()

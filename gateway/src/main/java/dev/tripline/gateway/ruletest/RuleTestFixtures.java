@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -191,7 +192,7 @@ public final class RuleTestFixtures {
       }
       Duration every = Duration.ZERO;
       if (step.containsKey("every")) {
-        var parsed = duration(step.get("every"), where + ".every");
+        Optional<Duration> parsed = duration(step.get("every"), where + ".every");
         if (parsed.isEmpty()) {
           continue;
         }
@@ -230,12 +231,12 @@ public final class RuleTestFixtures {
     return detections;
   }
 
-  private java.util.Optional<Duration> duration(Object value, String where) {
+  private Optional<Duration> duration(Object value, String where) {
     try {
-      return java.util.Optional.of(Durations.parse(String.valueOf(value)));
+      return Optional.of(Durations.parse(String.valueOf(value)));
     } catch (IllegalArgumentException e) {
       problems.add(where + ": must be a duration such as 30s, 5m or 1h, was " + value);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
