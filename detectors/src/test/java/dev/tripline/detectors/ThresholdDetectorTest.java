@@ -544,4 +544,21 @@ class ThresholdDetectorTest {
     assertThat(detection.severity()).isEqualTo("critical");
     assertThat(detection.labels()).containsExactly(Map.entry("team", "fraud"));
   }
+
+  @Test
+  void should_keep_keys_typed_so_that_a_number_and_its_text_are_different_keys() {
+    ThresholdDetector detector =
+        detector(TestRules.threshold("r").groupBy("properties.n").count(2));
+
+    List<Fired> fired =
+        feed(
+            detector,
+            event("e0").atSeconds(0).property("n", 1L).build(),
+            event("e1").atSeconds(1).property("n", "1").build(),
+            event("e2").atSeconds(2).property("n", 1L).build());
+
+    assertThat(fired).extracting(Fired::index).containsExactly(2);
+    assertThat(fired.get(0).detection().key()).containsExactly(Map.entry("properties.n", 1L));
+    assertThat(detector.keyCount()).isEqualTo(2);
+  }
 }
