@@ -1,6 +1,7 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Rule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,7 +12,9 @@ import java.util.function.Function;
  * The per-key state of one rule, with bounded memory: at most {@link
  * DetectorLimits#maxKeysPerRule()} keys, evicting the least recently used one (reported through
  * {@link EngineObserver#keysEvicted}), and idle keys dropped lazily from the least recently used
- * end, a few per call (reported through {@link EngineObserver#keysExpired}).
+ * end, a few per call (reported through {@link EngineObserver#keysExpired}). A key is idle when its
+ * newest event is older than the rule's newest event minus the detector's idle horizon: it can
+ * neither count nor suppress anything any more.
  *
  * <p>Not thread-safe: owned by one detector, see {@link Detector}.
  *
@@ -29,19 +32,37 @@ final class KeyedStates<S> {
   private final int maxKeys;
   private final EngineObserver observer;
   private final Function<S, Instant> newestOf;
+  private final Duration idleAfter;
+
+  /** Newest event time seen by the rule; {@code null} before the first event. */
+  private Instant newest;
 
   /** Access-ordered, so that the eldest entry is the least recently used key. */
   private final LinkedHashMap<List<Object>, S> keys = new LinkedHashMap<>(16, 0.75f, true);
 
   /**
    * @param newestOf the event time of a state's newest event, which decides when it is idle
+   * @param idleAfter how far behind the rule's newest event a key's newest may fall before it is
+   *     idle
    */
   KeyedStates(
-      Rule rule, DetectorLimits limits, EngineObserver observer, Function<S, Instant> newestOf) {
+      Rule rule,
+      DetectorLimits limits,
+      EngineObserver observer,
+      Function<S, Instant> newestOf,
+      Duration idleAfter) {
     this.rule = rule;
     this.maxKeys = limits.maxKeysPerRule();
     this.observer = observer;
     this.newestOf = newestOf;
+    this.idleAfter = idleAfter;
+  }
+
+  /** Notes the event time of an event the rule took, which moves the idle horizon forward. */
+  void observe(Instant time) {
+    if (newest == null || time.isAfter(newest)) {
+      newest = time;
+    }
   }
 
   /** The key's state, or {@code null}; marks the key as recently used. */
@@ -49,14 +70,10 @@ final class KeyedStates<S> {
     return keys.get(key);
   }
 
-  /**
-   * Adds a new key's state, making room first: idle keys go, then the least recently used one.
-   *
-   * @param idleBefore states whose newest event is before this are idle
-   */
-  S admit(List<Object> key, S state, Instant idleBefore) {
+  /** Adds a new key's state, making room first: idle keys go, then the least recently used one. */
+  S admit(List<Object> key, S state) {
     if (keys.size() >= maxKeys) {
-      expireIdle(idleBefore);
+      expireIdle();
     }
     if (keys.size() >= maxKeys) {
       Iterator<S> leastRecentlyUsed = keys.values().iterator();
@@ -69,7 +86,11 @@ final class KeyedStates<S> {
   }
 
   /** Drops idle keys from the least recently used end, stopping at the first live one. */
-  void expireIdle(Instant idleBefore) {
+  void expireIdle() {
+    if (newest == null) {
+      return;
+    }
+    Instant idleBefore = KeyWindow.minus(newest, idleAfter);
     int expired = 0;
     Iterator<S> leastRecentlyUsed = keys.values().iterator();
     while (expired < MAX_EXPIRIES_PER_CALL && leastRecentlyUsed.hasNext()) {

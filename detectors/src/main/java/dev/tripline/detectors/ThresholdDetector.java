@@ -58,15 +58,10 @@ public final class ThresholdDetector implements Detector {
   private final Duration within;
   private final boolean reset;
   private final Duration cooldown;
-  private final Duration idleAfter;
   private final InstantSource clock;
-  private final EngineObserver observer;
   private final DetectionIds ids = new DetectionIds();
 
   private final KeyedStates<KeyWindow> keys;
-
-  /** Newest event time seen by this rule; {@code null} before the first event. */
-  private Instant newest;
 
   /**
    * Creates the detector of a threshold rule.
@@ -78,7 +73,7 @@ public final class ThresholdDetector implements Detector {
       Rule rule, InstantSource clock, DetectorLimits limits, EngineObserver observer) {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.observer = Objects.requireNonNull(observer, "observer");
+    Objects.requireNonNull(observer, "observer");
     ThresholdSpec spec = RuleChecks.spec(rule, ThresholdSpec.class, "threshold");
     if (spec.count() < 1) {
       throw new IllegalArgumentException(
@@ -94,8 +89,9 @@ public final class ThresholdDetector implements Detector {
     this.within = spec.within();
     this.reset = spec.onFire() == ThresholdSpec.OnFire.RESET;
     this.cooldown = RuleChecks.cooldown(rule);
-    this.idleAfter = RuleChecks.longer(within, cooldown);
-    this.keys = new KeyedStates<>(rule, limits, observer, KeyWindow::newest);
+    this.keys =
+        new KeyedStates<>(
+            rule, limits, observer, KeyWindow::newest, RuleChecks.longer(within, cooldown));
   }
 
   @Override
@@ -122,16 +118,12 @@ public final class ThresholdDetector implements Detector {
       }
     }
     Instant time = event.timestamp();
-    if (newest == null || time.isAfter(newest)) {
-      newest = time;
-    }
+    keys.observe(time);
     KeyWindow window = keys.get(key);
     if (window == null) {
       window =
           keys.admit(
-              key,
-              new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES)),
-              idleBefore());
+              key, new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES)));
     }
     Optional<Detection> detection = Optional.empty();
     if (window.add(time, event.id(), value, within, count)
@@ -139,13 +131,8 @@ public final class ThresholdDetector implements Detector {
         && !window.coolingDown(time)) {
       detection = Optional.of(detect(key, window.fire(time, cooldown, reset), event));
     }
-    keys.expireIdle(idleBefore());
+    keys.expireIdle();
     return detection;
-  }
-
-  /** Keys whose newest event is before this can neither count nor suppress anything any more. */
-  private Instant idleBefore() {
-    return KeyWindow.minus(newest, idleAfter);
   }
 
   private Detection detect(List<Object> key, List<KeyWindow.Entry> counted, Event trigger) {

@@ -54,13 +54,9 @@ public final class VelocityDetector implements Detector {
   private final Rule rule;
   private final VelocitySpec spec;
   private final Duration cooldown;
-  private final Duration idleAfter;
   private final InstantSource clock;
   private final DetectionIds ids = new DetectionIds();
   private final KeyedStates<Track> keys;
-
-  /** Newest event time seen by this rule; {@code null} before the first event. */
-  private Instant newest;
 
   /**
    * Creates the detector of a velocity rule.
@@ -93,8 +89,9 @@ public final class VelocityDetector implements Detector {
     }
     this.spec = velocity;
     this.cooldown = RuleChecks.cooldown(rule);
-    this.idleAfter = RuleChecks.longer(velocity.maxGap(), cooldown);
-    this.keys = new KeyedStates<>(rule, limits, observer, Track::newest);
+    this.keys =
+        new KeyedStates<>(
+            rule, limits, observer, Track::newest, RuleChecks.longer(velocity.maxGap(), cooldown));
   }
 
   @Override
@@ -115,12 +112,10 @@ public final class VelocityDetector implements Detector {
       return Optional.empty();
     }
     Instant time = event.timestamp();
-    if (newest == null || time.isAfter(newest)) {
-      newest = time;
-    }
+    keys.observe(time);
     Track track = keys.get(key);
     if (track == null) {
-      track = keys.admit(key, new Track(), idleBefore());
+      track = keys.admit(key, new Track());
     }
     Optional<Detection> detection = Optional.empty();
     Point point = new Point(time, geo.lat(), geo.lon(), accuracy(geo), event.id());
@@ -134,17 +129,13 @@ public final class VelocityDetector implements Detector {
         detection = Optional.of(detect(key, fastest));
       }
     }
-    keys.expireIdle(idleBefore());
+    keys.expireIdle();
     return detection;
   }
 
   private double accuracy(Event.Geo geo) {
     Double radius = geo.accuracyM();
     return spec.subtractAccuracy() && radius != null && radius > 0 ? radius : 0;
-  }
-
-  private Instant idleBefore() {
-    return KeyWindow.minus(newest, idleAfter);
   }
 
   /** The faster of the new point's pairs with its neighbours in event time, or null for none. */
