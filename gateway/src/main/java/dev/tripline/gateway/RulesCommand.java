@@ -56,20 +56,20 @@ final class RulesCommand {
   /** What the options point at: the rules directory and the destination ids. */
   private record Target(Path rulesDir, Set<String> destinations) {}
 
+  /** The rules of a target, loaded. */
+  private record Loaded(Path rulesDir, RuleSet rules) {}
+
   int validate(List<String> options, Path defaultConfig) {
-    Target target;
+    Loaded loaded;
     try {
-      target = target(options, defaultConfig);
+      loaded = load(options, defaultConfig);
     } catch (Exit exit) {
       return exit.status;
     }
-    RuleSet rules = load(target);
-    if (rules == null) {
-      return FAILED;
-    }
+    RuleSet rules = loaded.rules();
     out.printf(
         "%s: %d enabled rule(s) valid%s%n",
-        target.rulesDir(),
+        loaded.rulesDir(),
         rules.size(),
         rules.size() == 0
             ? ""
@@ -82,24 +82,21 @@ final class RulesCommand {
   }
 
   int test(List<String> options, Path defaultConfig) {
-    Target target;
+    Loaded loaded;
     try {
-      target = target(options, defaultConfig);
+      loaded = load(options, defaultConfig);
     } catch (Exit exit) {
       return exit.status;
     }
-    RuleSet rules = load(target);
-    if (rules == null) {
-      return FAILED;
-    }
+    Path rulesDir = loaded.rulesDir();
     List<Path> files;
     try {
-      files = RuleTestFixtures.files(target.rulesDir());
+      files = RuleTestFixtures.files(rulesDir);
     } catch (IOException e) {
-      err.println(target.rulesDir() + ": cannot read: " + e.getMessage());
+      err.println(rulesDir + ": cannot read: " + e.getMessage());
       return FAILED;
     }
-    RuleTestRunner runner = new RuleTestRunner(rules);
+    RuleTestRunner runner = new RuleTestRunner(loaded.rules());
     int passed = 0;
     int failed = 0;
     for (Path file : files) {
@@ -124,11 +121,23 @@ final class RulesCommand {
     }
     out.printf(
         "%s: %d passed, %d failed%s%n",
-        target.rulesDir(),
-        passed,
-        failed,
-        files.isEmpty() ? " (no *.test.yaml fixtures found)" : "");
+        rulesDir, passed, failed, files.isEmpty() ? " (no *.test.yaml fixtures found)" : "");
     return failed == 0 ? OK : FAILED;
+  }
+
+  /** The options' rules, loaded; every problem printed before an {@link Exit}. */
+  private Loaded load(List<String> options, Path defaultConfig) throws Exit {
+    Target target = target(options, defaultConfig);
+    try {
+      return new Loaded(
+          target.rulesDir(), RuleLoader.load(target.rulesDir(), target.destinations()));
+    } catch (RuleValidationException e) {
+      for (RuleProblem problem : e.problems()) {
+        out.println(problem);
+      }
+      out.printf("%s: %d problem(s)%n", target.rulesDir(), e.problems().size());
+      throw new Exit(FAILED);
+    }
   }
 
   private Target target(List<String> options, Path defaultConfig) throws Exit {
@@ -166,19 +175,6 @@ final class RulesCommand {
     } catch (ConfigException e) {
       err.println(e.getMessage());
       throw new Exit(FAILED);
-    }
-  }
-
-  /** The rules, or null after printing every problem. */
-  private RuleSet load(Target target) {
-    try {
-      return RuleLoader.load(target.rulesDir(), target.destinations());
-    } catch (RuleValidationException e) {
-      for (RuleProblem problem : e.problems()) {
-        out.println(problem);
-      }
-      out.printf("%s: %d problem(s)%n", target.rulesDir(), e.problems().size());
-      return null;
     }
   }
 
