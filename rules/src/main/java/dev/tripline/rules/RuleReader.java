@@ -5,7 +5,6 @@ import dev.tripline.rules.yaml.YamlDocument;
 import dev.tripline.rules.yaml.YamlMapping;
 import dev.tripline.rules.yaml.YamlString;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +80,7 @@ final class RuleReader {
     Duration cooldown = m.optionalDuration("cooldown").orElse(Duration.ZERO);
     List<YamlString> destinations = m.optionalStrings("notify").orElse(List.of());
     destinations.forEach(destination -> knownDestination(document, destination));
-    Severity severity = severity(m);
+    Severity severity = m.optionalChoice("severity", Severity.class).orElse(Severity.DEFAULT);
     Map<String, String> labels = labels(m);
 
     if (document.problems().size() > before || id.isEmpty() || detector.isEmpty()) {
@@ -112,24 +111,6 @@ final class RuleReader {
             labels,
             m.position());
     return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
-  }
-
-  /** {@code severity:}, default {@link Severity#DEFAULT}; a bad value is reported. */
-  private static Severity severity(YamlMapping m) {
-    String allowed =
-        String.join(", ", Arrays.stream(Severity.values()).map(Severity::yamlName).toList());
-    return m.optionalString("severity")
-        .flatMap(
-            value ->
-                Arrays.stream(Severity.values())
-                    .filter(s -> s.yamlName().equals(value))
-                    .findFirst()
-                    .or(
-                        () -> {
-                          m.check("severity", false, "must be one of " + allowed);
-                          return Optional.empty();
-                        }))
-        .orElse(Severity.DEFAULT);
   }
 
   /** {@code labels:}, a mapping of label keys to strings; problems are reported. */

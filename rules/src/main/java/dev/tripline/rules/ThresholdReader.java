@@ -45,7 +45,10 @@ final class ThresholdReader {
                         "within",
                         d.compareTo(MAX_WITHIN) <= 0,
                         "must be <= " + Durations.format(MAX_WITHIN)));
-    Optional<ThresholdSpec.OnFire> onFire = onFire(options);
+    Optional<ThresholdSpec.OnFire> onFire =
+        options.has("on_fire")
+            ? options.optionalChoice("on_fire", ThresholdSpec.OnFire.class)
+            : Optional.of(ThresholdSpec.OnFire.RESET);
     if (groupBy.isEmpty()
         || count.isEmpty()
         || !distinctValid
@@ -60,21 +63,5 @@ final class ThresholdReader {
             distinct.map(YamlString::value),
             within.get(),
             onFire.get()));
-  }
-
-  /** {@code on_fire: reset | keep}, default reset; empty when invalid (and reported). */
-  private static Optional<ThresholdSpec.OnFire> onFire(YamlMapping options) {
-    if (!options.has("on_fire")) {
-      return Optional.of(ThresholdSpec.OnFire.RESET);
-    }
-    return options
-        .optionalString("on_fire")
-        .filter(
-            value ->
-                options.check(
-                    "on_fire",
-                    value.equals("reset") || value.equals("keep"),
-                    "must be reset or keep"))
-        .map(value -> ThresholdSpec.OnFire.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
   }
 }

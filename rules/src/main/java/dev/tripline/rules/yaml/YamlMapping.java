@@ -4,8 +4,10 @@ import dev.tripline.rules.Durations;
 import dev.tripline.rules.SourcePosition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -206,6 +208,32 @@ public final class YamlMapping {
     return value == Math.rint(value) && Math.abs(value) < 1e15
         ? Long.toString((long) value)
         : Double.toString(value);
+  }
+
+  /**
+   * One of an enum's constants, written in lower case ({@code keep}, {@code high}); anything else
+   * is reported with the choices ({@code must be reset or keep}, {@code must be one of a, b, c}).
+   */
+  public <E extends Enum<E>> Optional<E> optionalChoice(String key, Class<E> type) {
+    E[] constants = type.getEnumConstants();
+    List<String> names =
+        Arrays.stream(constants).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+    return optionalString(key)
+        .flatMap(
+            value -> {
+              int index = names.indexOf(value);
+              if (index >= 0) {
+                return Optional.of(constants[index]);
+              }
+              check(
+                  key,
+                  false,
+                  "must be "
+                      + (names.size() == 2
+                          ? names.get(0) + " or " + names.get(1)
+                          : "one of " + String.join(", ", names)));
+              return Optional.empty();
+            });
   }
 
   /** {@code true} or {@code false}. */
