@@ -86,6 +86,20 @@ class DocumentCodecTest {
   }
 
   @Test
+  void should_write_an_event_without_building_its_json_fields() {
+    EventDocument document = new EventDocument(events().skip(1).findFirst().orElseThrow());
+    DocumentCodec codec = new DocumentCodec(new JsonObject());
+
+    codec.generateIdIfAbsentFromDocument(document);
+    assertThat(codec.documentHasId(document)).isTrue();
+    encode(codec, document, true);
+
+    assertThat(document.built()).as("fields built on the insert path").isFalse();
+    assertThat(document.getString("type")).isEqualTo("add_to_cart");
+    assertThat(document.built()).isTrue();
+  }
+
+  @Test
   void should_encode_other_documents_as_the_generic_codec_does() {
     JsonObject other =
         new JsonObject()
