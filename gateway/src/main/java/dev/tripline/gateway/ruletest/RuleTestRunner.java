@@ -97,7 +97,7 @@ public final class RuleTestRunner {
         if (i > 0) {
           clock.advance(events.every());
         }
-        JsonObject json = events.event().copy();
+        JsonObject json = events.event();
         Event event;
         try {
           event =

@@ -89,8 +89,8 @@ class DestinationTest {
       value = {
         "https://hooks.slack.com/services/T000/B000/XXXXSECRET | https://hooks.slack.com/services/***",
         "https://user:pass@cdp.example/hooks?token=abc          | https://***@cdp.example/hooks?***",
-        "http://127.0.0.1:9000/hooks/tripline                  | http://127.0.0.1:9000/hooks/***",
-        "http://127.0.0.1:9000/hook                            | http://127.0.0.1:9000/hook",
+        "http://hooks.example:8443/hooks/tripline              | http://hooks.example:8443/hooks/***",
+        "http://hooks.example:8443/hook                        | http://hooks.example:8443/hook",
         "https://example.invalid                               | https://example.invalid",
         "https://example.invalid/a/                            | https://example.invalid/a/",
       })
