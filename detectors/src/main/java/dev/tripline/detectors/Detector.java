@@ -2,6 +2,8 @@ package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,4 +31,42 @@ public interface Detector {
 
   /** How many keys currently hold state; bounded by {@link DetectorLimits#maxKeysPerRule()}. */
   int keyCount();
+
+  /** Whether this detector keeps timers, i.e. needs {@link #advance} and persists its timers. */
+  default boolean hasTimers() {
+    return false;
+  }
+
+  /**
+   * Fires every timer due at {@code now} (from the engine's clock), in due order.
+   *
+   * @return the detections the due timers made; usually empty
+   */
+  default List<Detection> advance(Instant now) {
+    return List.of();
+  }
+
+  /**
+   * Puts back a timer persisted before a restart, replacing any timer of its key. A timer already
+   * due fires at the next {@link #advance}.
+   *
+   * @throws UnsupportedOperationException when this detector keeps no timers
+   */
+  default void restore(TimerState timer) {
+    throw new UnsupportedOperationException(rule().id() + ": keeps no timers");
+  }
+
+  /** The pending timers, in no particular order; empty when this detector keeps none. */
+  default List<TimerState> timers() {
+    return List.of();
+  }
+
+  /**
+   * What the detector holds for one key, for an operator asking why a rule did or did not fire:
+   * e.g. the window's count, a pending timer's deadline. Empty when the key holds no state.
+   *
+   * @param key the key's values in the rule's group-by (correlate-by) order, as given in a query:
+   *     compared by their text, so that {@code 42} finds a numeric key
+   */
+  Optional<java.util.Map<String, Object>> keyState(List<String> key);
 }

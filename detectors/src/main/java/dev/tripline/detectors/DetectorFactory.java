@@ -1,5 +1,6 @@
 package dev.tripline.detectors;
 
+import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.ThresholdSpec;
@@ -31,7 +32,7 @@ public final class DetectorFactory {
 
   /** The spec types this factory builds detectors for. */
   public static Set<Class<? extends DetectorSpec>> handledKinds() {
-    return Set.of(ThresholdSpec.class, VelocitySpec.class);
+    return Set.of(ThresholdSpec.class, VelocitySpec.class, AbsenceSpec.class);
   }
 
   /**
@@ -47,6 +48,9 @@ public final class DetectorFactory {
     }
     if (spec instanceof VelocitySpec) {
       return new VelocityDetector(rule, clock, limits, observer);
+    }
+    if (spec instanceof AbsenceSpec) {
+      return new AbsenceDetector(rule, clock, limits, observer);
     }
     throw new IllegalArgumentException(
         RuleLabel.of(rule) + ": detect: kind " + spec.kind() + " is not supported");

@@ -3,6 +3,7 @@ package dev.tripline.detectors;
 import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
+import java.util.List;
 
 /**
  * What the detection engine tells the outside world about things that are not detections: the
@@ -34,4 +35,19 @@ public interface EngineObserver {
    * a window or to hold a cooldown. Nothing is lost; this is housekeeping.
    */
   default void keysExpired(Rule rule, int n) {}
+
+  /**
+   * A rule set or changed a key's timer. The gateway persists it, so that a restart restores it;
+   * calls for one key come in order, and the last one is the timer's state.
+   */
+  default void timerSaved(Rule rule, TimerState timer) {}
+
+  /** A rule's timer for a key was cancelled or fired; the gateway deletes the persisted copy. */
+  default void timerRemoved(Rule rule, List<Object> key) {}
+
+  /**
+   * A rule holds {@link DetectorLimits#maxTimersPerRule()} timers and refused a new one: that start
+   * will never fire. Operators should raise the limit or narrow the rule.
+   */
+  default void timerRefused(Rule rule, Event event) {}
 }

@@ -22,6 +22,19 @@ final class GroupKeys {
     return List.of(values);
   }
 
+  /** Whether a key's values read as {@code text}, value by value. */
+  static boolean matches(List<Object> key, List<String> text) {
+    if (key.size() != text.size()) {
+      return false;
+    }
+    for (int i = 0; i < key.size(); i++) {
+      if (!String.valueOf(key.get(i)).equals(text.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The key as the detection shows it: path to value, in group-by order. */
   static Map<String, Object> asMap(List<String> groupBy, List<Object> key) {
     Map<String, Object> map = new LinkedHashMap<>();

@@ -48,6 +48,20 @@ final class KeyWindow {
     this.newest = firstEventTime;
   }
 
+  /** The window as an operator sees it: how many counted, oldest and newest, cooldown. */
+  java.util.Map<String, Object> describe() {
+    java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("count", size());
+    if (!entries.isEmpty()) {
+      state.put("oldest", entries.peekFirst().time.toString());
+    }
+    state.put("newest", newest.toString());
+    if (cooldownUntil != null) {
+      state.put("cooldownUntil", cooldownUntil.toString());
+    }
+    return state;
+  }
+
   Instant newest() {
     return newest;
   }

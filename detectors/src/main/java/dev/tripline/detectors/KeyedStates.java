@@ -105,6 +105,19 @@ final class KeyedStates<S> {
     }
   }
 
+  /**
+   * The state of the key whose values read as {@code text}, without marking it as used; a scan, for
+   * operators' questions, not for the event path.
+   */
+  S find(List<String> text) {
+    for (var entry : keys.entrySet()) {
+      if (GroupKeys.matches(entry.getKey(), text)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
   int size() {
     return keys.size();
   }

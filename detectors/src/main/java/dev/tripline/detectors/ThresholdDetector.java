@@ -105,6 +105,11 @@ public final class ThresholdDetector implements Detector {
   }
 
   @Override
+  public Optional<Map<String, Object>> keyState(List<String> key) {
+    return Optional.ofNullable(keys.find(key)).map(KeyWindow::describe);
+  }
+
+  @Override
   public Optional<Detection> onEvent(Event event) {
     List<Object> key = GroupKeys.of(event, groupBy);
     if (key == null) {

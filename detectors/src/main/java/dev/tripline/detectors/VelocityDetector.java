@@ -105,6 +105,11 @@ public final class VelocityDetector implements Detector {
   }
 
   @Override
+  public Optional<Map<String, Object>> keyState(List<String> key) {
+    return Optional.ofNullable(keys.find(key)).map(Track::describe);
+  }
+
+  @Override
   public Optional<Detection> onEvent(Event event) {
     Event.Geo geo = event.geo();
     List<Object> key = geo == null ? null : GroupKeys.of(event, spec.groupBy());
@@ -250,6 +255,29 @@ public final class VelocityDetector implements Detector {
       if (drop > 0) {
         points.subList(0, drop).clear();
       }
+    }
+
+    Map<String, Object> describe() {
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put(
+          "points",
+          points.stream()
+              .map(
+                  p ->
+                      Map.<String, Object>of(
+                          "time",
+                          p.time().toString(),
+                          "lat",
+                          p.lat(),
+                          "lon",
+                          p.lon(),
+                          "eventId",
+                          p.eventId()))
+              .toList());
+      if (coolUntil != null) {
+        state.put("cooldownUntil", coolUntil.toString());
+      }
+      return state;
     }
 
     boolean coolingDown(Instant time) {

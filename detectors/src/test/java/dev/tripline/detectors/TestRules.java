@@ -122,6 +122,7 @@ final class TestRules {
     return new Rule(
         id,
         version,
+        version,
         "",
         on,
         where,

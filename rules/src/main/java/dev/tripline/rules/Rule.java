@@ -12,8 +12,11 @@ import java.util.Set;
  * One validated detection rule, as loaded from a YAML rule file.
  *
  * @param id unique rule id
- * @param version the author's {@code version:}, or a hash of the definition when absent, so that a
+ * @param version the author's {@code version:}, or {@code fingerprint} when absent, so that a
  *     changed rule is a new version
+ * @param fingerprint a hash of what the rule does (on, where, detect, cooldown, notify), whatever
+ *     its {@code version:} says: a reload keeps a rule's detector state only when its id, version
+ *     and fingerprint are all unchanged
  * @param description free text, may be empty
  * @param on event types the rule looks at; empty means every type
  * @param where an optional filter; {@link Condition#ALWAYS} when absent
@@ -28,6 +31,7 @@ import java.util.Set;
 public record Rule(
     String id,
     String version,
+    String fingerprint,
     String description,
     Set<String> on,
     Condition where,
@@ -41,6 +45,7 @@ public record Rule(
   public Rule {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(fingerprint, "fingerprint");
     description = description == null ? "" : description;
     on = Set.copyOf(on);
     where = where == null ? Condition.ALWAYS : where;
@@ -51,8 +56,26 @@ public record Rule(
     labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
   }
 
+  /**
+   * The event types this rule looks at: its {@code on}, narrowed to the types its detector's parts
+   * name (an absence rule's {@code start} and {@code cancel}); empty means every type.
+   */
+  public Set<String> types() {
+    Set<String> detectorTypes = detector.types();
+    if (on.isEmpty()) {
+      return detectorTypes;
+    }
+    if (detectorTypes.isEmpty()) {
+      return on;
+    }
+    Set<String> both = new java.util.HashSet<>(on);
+    both.retainAll(detectorTypes);
+    return Set.copyOf(both);
+  }
+
   /** Whether this rule looks at events of the given type. */
   public boolean appliesTo(String type) {
-    return on.isEmpty() || on.contains(type);
+    Set<String> types = types();
+    return types.isEmpty() || types.contains(type);
   }
 }

@@ -38,6 +38,9 @@ final class RuleReader {
           "severity",
           "labels");
 
+  /** The keys of a detector part's filter ({@code start}, {@code cancel}, a step). */
+  static final Set<String> FILTER_FIELDS = Set.of("on", "where");
+
   /** Label keys: short, lower case, safe in any receiver's field names. */
   static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
@@ -76,7 +79,7 @@ final class RuleReader {
     on.forEach(type -> notBlank(document, type));
     Optional<ScalarNode> where = m.optionalScalar("where");
     Optional<Condition> condition = where.flatMap(node -> compile(m, node));
-    Optional<DetectorSpec> detector = m.requiredMapping("detect").flatMap(RuleReader::detector);
+    Optional<DetectorSpec> detector = m.requiredMapping("detect").flatMap(this::detector);
     Duration cooldown = m.optionalDuration("cooldown").orElse(Duration.ZERO);
     List<YamlString> destinations = m.optionalStrings("notify").orElse(List.of());
     destinations.forEach(destination -> knownDestination(document, destination));
@@ -87,20 +90,27 @@ final class RuleReader {
       return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
     }
     List<String> types = on.stream().map(YamlString::value).toList();
+    Set<String> detectorTypes = detector.get().types();
+    if (!types.isEmpty()
+        && !detectorTypes.isEmpty()
+        && types.stream().noneMatch(detectorTypes::contains)) {
+      m.check(
+          "on",
+          false,
+          "shares no type with the types the detector names ("
+              + String.join(", ", new TreeSet<>(detectorTypes))
+              + "), so the rule could never see an event");
+      return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
+    }
     List<String> notify = destinations.stream().map(YamlString::value).distinct().toList();
-    String effectiveVersion =
-        version.orElseGet(
-            () ->
-                RuleVersions.hash(
-                    types,
-                    where.map(ScalarNode::getValue).orElse(null),
-                    detector.get(),
-                    cooldown,
-                    notify));
+    String definition =
+        RuleVersions.hash(
+            types, where.map(ScalarNode::getValue).orElse(null), detector.get(), cooldown, notify);
     Rule rule =
         new Rule(
             id.get(),
-            effectiveVersion,
+            version.orElse(definition),
+            RuleVersions.fingerprint(definition, severity, labels),
             description.orElse(""),
             Set.copyOf(types),
             condition.orElse(Condition.ALWAYS),
@@ -155,6 +165,25 @@ final class RuleReader {
         .filter(v -> m.check("version", !v.isBlank(), "must not be empty"));
   }
 
+  /** Reads a detector part's {@code {on, where}} mapping. */
+  private Optional<EventFilter> filter(YamlMapping m) {
+    YamlDocument document = m.document();
+    int before = document.problems().size();
+    m.rejectUnknownKeys(FILTER_FIELDS);
+    List<YamlString> on = m.optionalStrings("on").orElse(List.of());
+    on.forEach(type -> notBlank(document, type));
+    Optional<ScalarNode> where = m.optionalScalar("where");
+    Optional<Condition> condition = where.flatMap(node -> compile(m, node));
+    if (document.problems().size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new EventFilter(
+            on.stream().map(YamlString::value).collect(java.util.stream.Collectors.toSet()),
+            condition.orElse(Condition.ALWAYS),
+            where.map(ScalarNode::getValue).orElse("")));
+  }
+
   /** Compiles {@code where:}, placing each CEL issue at its line and column in the file. */
   private Optional<Condition> compile(YamlMapping m, ScalarNode node) {
     YamlDocument document = m.document();
@@ -170,7 +199,7 @@ final class RuleReader {
     }
   }
 
-  private static Optional<DetectorSpec> detector(YamlMapping detect) {
+  private Optional<DetectorSpec> detector(YamlMapping detect) {
     Set<String> kinds = new TreeSet<>(DETECTORS.keySet());
     String known = " (known kinds: " + String.join(", ", kinds) + ")";
     if (detect.keys().isEmpty()) {
@@ -198,7 +227,8 @@ final class RuleReader {
         first = kind;
       }
       // read every kind present, so that all of their problems show at once
-      Optional<DetectorSpec> read = detect.requiredMapping(kind).flatMap(reader::read);
+      Optional<DetectorSpec> read =
+          detect.requiredMapping(kind).flatMap(options -> reader.read(options, this::filter));
       if (spec.isEmpty()) {
         spec = read;
       }
@@ -236,8 +266,9 @@ final class RuleReader {
 
   private static Map<String, DetectorReader> detectors() {
     Map<String, DetectorReader> readers = new LinkedHashMap<>();
-    readers.put("threshold", ThresholdReader::read);
-    readers.put("velocity", VelocityReader::read);
+    readers.put("threshold", (options, filters) -> ThresholdReader.read(options));
+    readers.put("velocity", (options, filters) -> VelocityReader.read(options));
+    readers.put("absence", AbsenceReader::read);
     return Collections.unmodifiableMap(readers);
   }
 }

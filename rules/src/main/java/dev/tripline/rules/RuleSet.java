@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The enabled rules of one load, immutable, so a reload can swap a whole set atomically.
@@ -38,10 +39,11 @@ public final class RuleSet {
                 + " and "
                 + previous.origin());
       }
-      if (rule.on().isEmpty()) {
+      Set<String> ruleTypes = rule.types();
+      if (ruleTypes.isEmpty()) {
         anyType.add(rule);
       }
-      rule.on().forEach(type -> types.putIfAbsent(type, new ArrayList<>()));
+      ruleTypes.forEach(type -> types.putIfAbsent(type, new ArrayList<>()));
     }
     types.replaceAll(
         (type, unused) -> this.rules.stream().filter(rule -> rule.appliesTo(type)).toList());

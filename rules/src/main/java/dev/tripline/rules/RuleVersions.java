@@ -38,6 +38,20 @@ final class RuleVersions {
             + Durations.format(cooldown)
             + "\nnotify="
             + new TreeSet<>(destinations);
+    return digest(canonical);
+  }
+
+  /**
+   * The fingerprint of a rule: its definition hash together with what a detection copies from the
+   * rule but the version leaves out (severity, labels), so that a reload rebuilds a detector whose
+   * detections would look different.
+   */
+  static String fingerprint(
+      String definitionHash, Severity severity, java.util.Map<String, String> labels) {
+    return digest(definitionHash + "\nseverity=" + severity + "\nlabels=" + labels);
+  }
+
+  private static String digest(String canonical) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
@@ -74,6 +88,21 @@ final class RuleVersions {
           + Durations.format(velocity.maxGap())
           + ",subtract_accuracy="
           + velocity.subtractAccuracy()
+          + "}";
+    }
+    if (detector instanceof AbsenceSpec absence) {
+      return "absence{start="
+          + absence.start().canonical()
+          + ",cancel="
+          + absence.cancel().canonical()
+          + ",correlate_by="
+          + absence.correlateBy()
+          + ",after="
+          + Durations.format(absence.after())
+          + ",grace="
+          + Durations.format(absence.grace())
+          + ",on_repeat_start="
+          + absence.onRepeatStart()
           + "}";
     }
     // kinds added later: records print every component, deterministically

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs a {@link RuleTestCase} in memory: a fresh {@link DetectionEngine} over the rules, a fake
  * clock that moves only with the steps, events parsed exactly as {@code POST /v1/events} parses
  * them (an event's {@code ip} is taken as the address it arrives from; generated ids are {@code
- * evt-1}, {@code evt-2}, ... so detection ids are stable). Nothing is stored or sent: the webhook
- * count is each detection's destinations, summed.
+ * evt-1}, {@code evt-2}, ... so detection ids are stable). Timers (absence, sequence) fire when the
+ * fake clock passes their due time, at each {@code advance} and between repeated events. Nothing is
+ * stored or sent: the webhook count is each detection's destinations, summed.
  */
 public final class RuleTestRunner {
 
@@ -90,12 +91,14 @@ public final class RuleTestRunner {
     for (Step step : test.steps()) {
       if (step instanceof Advance advance) {
         clock.advance(advance.by());
+        webhooks += collect(engine.advance(clock.now), actual);
         continue;
       }
       EventStep events = (EventStep) step;
       for (int i = 0; i < events.repeat(); i++) {
         if (i > 0) {
           clock.advance(events.every());
+          webhooks += collect(engine.advance(clock.now), actual);
         }
         JsonObject json = events.event();
         Event event;
@@ -108,13 +111,20 @@ public final class RuleTestRunner {
         } catch (HttpException e) {
           return new Result(test, actual, webhooks, events.where() + ".event: " + e.getMessage());
         }
-        for (Detection detection : engine.process(event)) {
-          actual.add(render(detection.ruleId(), detection.key()));
-          webhooks += detection.destinations().size();
-        }
+        webhooks += collect(engine.process(event), actual);
       }
     }
     return new Result(test, actual, webhooks, null);
+  }
+
+  /** Adds the detections to {@code actual}; returns the webhooks they make. */
+  private static int collect(List<Detection> detections, List<String> actual) {
+    int webhooks = 0;
+    for (Detection detection : detections) {
+      actual.add(render(detection.ruleId(), detection.key()));
+      webhooks += detection.destinations().size();
+    }
+    return webhooks;
   }
 
   static String render(String rule, Map<String, Object> key) {
