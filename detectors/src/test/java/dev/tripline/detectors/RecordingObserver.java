@@ -15,6 +15,12 @@ final class RecordingObserver implements EngineObserver {
   int evicted;
   int expired;
 
+  /** Timer journal calls, in order: {@code saved [key] due} or {@code removed [key]}. */
+  final List<String> timerCalls = new ArrayList<>();
+
+  /** Ids of the events whose start was refused for lack of room. */
+  final List<String> refused = new ArrayList<>();
+
   @Override
   public void conditionFailed(Rule rule, Event event, ConditionException failure) {
     failures.add(new Failure(rule.id(), event.id(), failure));
@@ -28,5 +34,20 @@ final class RecordingObserver implements EngineObserver {
   @Override
   public void keysExpired(Rule rule, int n) {
     expired += n;
+  }
+
+  @Override
+  public void timerSaved(Rule rule, TimerState timer) {
+    timerCalls.add("saved " + timer.key() + " " + timer.due());
+  }
+
+  @Override
+  public void timerRemoved(Rule rule, List<Object> key) {
+    timerCalls.add("removed " + key);
+  }
+
+  @Override
+  public void timerRefused(Rule rule, Event event) {
+    refused.add(event.id());
   }
 }

@@ -1,7 +1,9 @@
 package dev.tripline.detectors;
 
+import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.Condition;
 import dev.tripline.rules.DetectorSpec;
+import dev.tripline.rules.EventFilter;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.Severity;
 import dev.tripline.rules.SourcePosition;
@@ -50,6 +52,24 @@ final class TestRules {
                 VelocitySpec.DEFAULT_MIN_INTERVAL,
                 VelocitySpec.DEFAULT_MAX_GAP,
                 true));
+  }
+
+  /**
+   * An absence rule: start {@code add_to_cart}, cancel {@code order_completed}, per userId.
+   *
+   * @param onRepeatStart what a repeated start does
+   */
+  static TestRules absence(
+      String id, Duration after, Duration grace, AbsenceSpec.OnRepeatStart onRepeatStart) {
+    return new TestRules(id)
+        .detector(
+            new AbsenceSpec(
+                new EventFilter(Set.of("add_to_cart"), Condition.ALWAYS, ""),
+                new EventFilter(Set.of("order_completed"), Condition.ALWAYS, ""),
+                List.of("userId"),
+                after,
+                grace,
+                onRepeatStart));
   }
 
   /** Uses this spec instead of the threshold options. */

@@ -94,9 +94,8 @@ final class RuleReader {
     if (!types.isEmpty()
         && !detectorTypes.isEmpty()
         && types.stream().noneMatch(detectorTypes::contains)) {
-      m.check(
+      m.report(
           "on",
-          false,
           "shares no type with the types the detector names ("
               + String.join(", ", new TreeSet<>(detectorTypes))
               + "), so the rule could never see an event");
