@@ -11,6 +11,7 @@ import dev.tripline.gateway.delivery.MongoDeliveryStore;
 import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.gateway.detect.DetectionPipeline;
 import dev.tripline.gateway.detect.MongoDetectionStore;
+import dev.tripline.gateway.detect.MongoTimerStore;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
@@ -52,6 +53,8 @@ public final class Gateway {
   private final Optional<EmbeddedMongo> embedded;
   private final MongoClient mongo;
   private final GroupCommitWriter writer;
+  private final DetectionPipeline pipeline;
+  private final MongoTimerStore timers;
   private final Deliverer deliverer;
   private final RetentionJob retention;
   private final HttpServers http;
@@ -62,6 +65,8 @@ public final class Gateway {
       Optional<EmbeddedMongo> embedded,
       MongoClient mongo,
       GroupCommitWriter writer,
+      DetectionPipeline pipeline,
+      MongoTimerStore timers,
       Deliverer deliverer,
       RetentionJob retention,
       HttpServers http) {
@@ -70,6 +75,8 @@ public final class Gateway {
     this.embedded = embedded;
     this.mongo = mongo;
     this.writer = writer;
+    this.pipeline = pipeline;
+    this.timers = timers;
     this.deliverer = deliverer;
     this.retention = retention;
     this.http = http;
@@ -85,8 +92,16 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry) {
+    return start(vertx, config, registry, InstantSource.system());
+  }
+
+  /**
+   * Starts a gateway whose detectors, timers and deliveries read {@code clock}: tests use a clock
+   * ahead of real time to see a restart after timers became due.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry, InstantSource clock) {
     GatewayMetrics metrics = new GatewayMetrics(registry);
-    InstantSource clock = InstantSource.system();
     return vertx
         .executeBlocking(() -> loadDefinitions(config))
         .compose(
@@ -149,12 +164,14 @@ public final class Gateway {
                 config.delivery().maxConcurrency()),
             clock,
             new MetricsObservers.Delivery(metrics));
+    MongoTimerStore timers = new MongoTimerStore(vertx, mongo);
     DetectionEngine engine =
         new DetectionEngine(
             definitions.rules().rules(),
             clock,
-            new DetectorLimits(config.maxKeysPerRule()),
-            new MetricsObservers.Engine(metrics));
+            new DetectorLimits(
+                config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule()),
+            new MetricsObservers.Engine(metrics, timers));
     DetectionPipeline pipeline =
         new DetectionPipeline(
             vertx,
@@ -162,7 +179,9 @@ public final class Gateway {
             detections,
             deliverer::submit,
             d -> metrics.detection(d.ruleId()),
-            10_000);
+            10_000,
+            clock,
+            config.detectors().timerTick());
     GroupCommitWriter writer =
         new GroupCommitWriter(
             vertx,
@@ -183,12 +202,23 @@ public final class Gateway {
             clock);
     HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo);
     return Future.all(
-            events.createIndexes(), detections.createIndexes(), deliveries.createIndexes())
+            events.createIndexes(),
+            detections.createIndexes(),
+            deliveries.createIndexes(),
+            timers.createIndexes())
+        // timers go back before any event can reach the engine; overdue ones fire at once
+        .compose(v -> pipeline.withEngine(timers::restore).compose(restored -> restored))
+        .compose(
+            restored -> {
+              log.info("restore timers [timers: {}]", restored);
+              return pipeline.fireDue();
+            })
         .compose(v -> http.start())
         .map(
             v -> {
               deliverer.start();
               retention.start();
+              pipeline.start();
               log.info(
                   "started tripline [http port: {}, mongo: {}, rules: {}, destinations: {}]",
                   http.port(),
@@ -196,7 +226,8 @@ public final class Gateway {
                   definitions.rules().size(),
                   definitions.destinations().size());
               return new Gateway(
-                  vertx, config, embedded, mongo, writer, deliverer, retention, http);
+                  vertx, config, embedded, mongo, writer, pipeline, timers, deliverer, retention,
+                  http);
             });
   }
 
@@ -250,12 +281,18 @@ public final class Gateway {
   }
 
   /**
-   * Stops gracefully: no new connections, then the write queue drains, then in-flight deliveries
-   * finish, then MongoDB closes. Bounded by {@code shutdown.timeout}.
+   * Stops gracefully: no new connections, then the write queue drains, then the timer tick stops
+   * and timer changes are written, then in-flight deliveries finish, then MongoDB closes. Bounded
+   * by {@code shutdown.timeout}.
    */
   public Future<Void> stop() {
     return http.stop()
         .compose(v -> writer.drain())
+        .compose(
+            v -> {
+              pipeline.stop();
+              return pipeline.withEngine(e -> timers.drain()).compose(drained -> drained);
+            })
         .compose(v -> deliverer.stop())
         .timeout(config.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .eventually(

@@ -1,8 +1,10 @@
 package dev.tripline.gateway;
 
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.detectors.TimerState;
 import dev.tripline.gateway.delivery.AttemptOutcome;
 import dev.tripline.gateway.delivery.DeliveryObserver;
+import dev.tripline.gateway.detect.MongoTimerStore;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.gateway.store.WriterObserver;
 import dev.tripline.handlers.IngestObserver;
@@ -10,6 +12,7 @@ import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +77,10 @@ final class MetricsObservers {
     }
   }
 
-  /** Detection engine housekeeping and condition failures. */
-  record Engine(GatewayMetrics metrics) implements EngineObserver {
+  /**
+   * Detection engine housekeeping, condition failures, and timers (persisted through the store).
+   */
+  record Engine(GatewayMetrics metrics, MongoTimerStore timers) implements EngineObserver {
     @Override
     public void conditionFailed(Rule rule, Event event, ConditionException failure) {
       metrics.conditionFailed(rule.id());
@@ -89,6 +94,25 @@ final class MetricsObservers {
     @Override
     public void keysEvicted(Rule rule, int n) {
       metrics.keysEvicted(rule.id(), n);
+    }
+
+    @Override
+    public void timerSaved(Rule rule, TimerState timer) {
+      timers.saved(rule, timer);
+    }
+
+    @Override
+    public void timerRemoved(Rule rule, List<Object> key) {
+      timers.removed(rule, key);
+    }
+
+    @Override
+    public void timerRefused(Rule rule, Event event) {
+      metrics.timerRefused(rule.id());
+      log.debug(
+          "refuse timer, rule holds detectors.max-timers-per-rule [rule: {}, event: {}]",
+          rule.id(),
+          event.id());
     }
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.mongo.MongoClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Map;
 
 /**
@@ -72,13 +73,19 @@ final class TestGateway {
   }
 
   Future<Gateway> start(Vertx vertx) {
+    return start(vertx, InstantSource.system());
+  }
+
+  /** Starts a gateway whose detectors, timers and deliveries read {@code clock}. */
+  Future<Gateway> start(Vertx vertx, InstantSource clock) {
     GatewayConfig config;
     try {
       config = ConfigLoader.load(writeConfig(), true, Map.of());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return Gateway.start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return Gateway.start(
+        vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
   }
 
   /** A client to the gateway's embedded store, to look at what it wrote. */

@@ -173,6 +173,41 @@ public final class ConfigKeys {
           "100000",
           "Keys each rule keeps state for; the least recently used are evicted beyond it.",
           intIn(1, 100_000_000));
+  public static final ConfigKey<Integer> DETECTORS_MAX_TIMERS_PER_RULE =
+      key(
+          "detectors.max-timers-per-rule",
+          "integer",
+          "timers",
+          "1000000",
+          "Pending timers (absence, sequence) each rule keeps; beyond it new starts are refused and"
+              + " counted.",
+          intIn(1, 100_000_000));
+  public static final ConfigKey<Duration> DETECTORS_TIMER_TICK =
+      key(
+          "detectors.timer-tick",
+          "duration",
+          "",
+          "250ms",
+          "How often due timers are fired; a timer fires at most about this late.",
+          durationAtLeast(Duration.ofMillis(10)));
+  public static final ConfigKey<Duration> RULES_WATCH_INTERVAL =
+      key(
+          "rules.watch-interval",
+          "duration",
+          "",
+          "2s",
+          "How often the rules directory is checked for changes to reload; 0s turns watching off"
+              + " (POST /admin/rules/reload still reloads).",
+          durationAtLeast(Duration.ZERO));
+  public static final ConfigKey<String> ADMIN_TOKEN =
+      key(
+          "admin.token",
+          "string",
+          "",
+          "",
+          "Bearer token for /admin/...; empty disables the admin API (404). Set it with"
+              + " TRIPLINE_ADMIN_TOKEN rather than in the file.",
+          String::strip);
 
   public static final ConfigKey<Integer> DELIVERY_MAX_ATTEMPTS =
       key(
@@ -263,8 +298,12 @@ public final class ConfigKeys {
           MONGO_EMBEDDED_DATA_DIR,
           MONGO_EMBEDDED_BACKEND,
           RULES_DIR,
+          RULES_WATCH_INTERVAL,
           DESTINATIONS_FILE,
           DETECTORS_MAX_KEYS_PER_RULE,
+          DETECTORS_MAX_TIMERS_PER_RULE,
+          DETECTORS_TIMER_TICK,
+          ADMIN_TOKEN,
           DELIVERY_MAX_ATTEMPTS,
           DELIVERY_INITIAL_BACKOFF,
           DELIVERY_MAX_BACKOFF,

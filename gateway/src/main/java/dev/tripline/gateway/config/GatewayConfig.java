@@ -16,8 +16,10 @@ public record GatewayConfig(
     Ingest ingest,
     Mongo mongo,
     Path rulesDir,
+    Duration rulesWatchInterval,
     Path destinationsFile,
-    int maxKeysPerRule,
+    Detectors detectors,
+    String adminToken,
     Delivery delivery,
     Retention retention,
     Duration shutdownTimeout) {
@@ -45,6 +47,9 @@ public record GatewayConfig(
       int embeddedPort,
       Path embeddedDataDir,
       String embeddedBackend) {}
+
+  /** Detector state bounds and timers. */
+  public record Detectors(int maxKeysPerRule, int maxTimersPerRule, Duration timerTick) {}
 
   /** Outbound webhook delivery. */
   public record Delivery(
@@ -80,8 +85,13 @@ public record GatewayConfig(
             Path.of(v.get(MONGO_EMBEDDED_DATA_DIR)),
             v.get(MONGO_EMBEDDED_BACKEND)),
         Path.of(v.get(RULES_DIR)),
+        v.get(RULES_WATCH_INTERVAL),
         Path.of(v.get(DESTINATIONS_FILE)),
-        v.get(DETECTORS_MAX_KEYS_PER_RULE),
+        new Detectors(
+            v.get(DETECTORS_MAX_KEYS_PER_RULE),
+            v.get(DETECTORS_MAX_TIMERS_PER_RULE),
+            v.get(DETECTORS_TIMER_TICK)),
+        v.get(ADMIN_TOKEN),
         new Delivery(
             v.get(DELIVERY_MAX_ATTEMPTS),
             v.get(DELIVERY_INITIAL_BACKOFF),

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * detection is retried with a capped backoff while the store is unavailable, so a MongoDB hiccup
  * does not lose a trigger; at most {@code maxPending} detections wait, beyond which new ones are
  * dropped and logged (the store has been down for a long time by then).
+ *
+ * <p>Timers (absence, sequence) are fired by a periodic tick on the same context: every {@code
+ * timerTick} the engine is advanced to the clock's now, and the detections of due timers take the
+ * same path as those of events. A reload {@linkplain #replaceEngine replaces the engine} on the
+ * context too, between two events, so an event is always seen by exactly one rule set.
  */
 public final class DetectionPipeline {
 
@@ -31,7 +37,10 @@ public final class DetectionPipeline {
 
   private final Vertx vertx;
   private final Context context;
-  private final DetectionEngine engine;
+  private DetectionEngine engine;
+  private final InstantSource clock;
+  private final Duration timerTick;
+  private long ticker = -1;
   private final DetectionStore store;
   private final Function<Detection, Future<Void>> delivery;
   private final Consumer<Detection> onDetection;
@@ -48,10 +57,14 @@ public final class DetectionPipeline {
       DetectionStore store,
       Function<Detection, Future<Void>> delivery,
       Consumer<Detection> onDetection,
-      int maxPending) {
+      int maxPending,
+      InstantSource clock,
+      Duration timerTick) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.engine = engine;
+    this.clock = clock;
+    this.timerTick = timerTick;
     this.store = store;
     this.delivery = delivery;
     this.onDetection = onDetection;
@@ -63,6 +76,67 @@ public final class DetectionPipeline {
     context.runOnContext(v -> events.forEach(this::process));
   }
 
+  /** Starts firing due timers every tick; a no-op when no rule keeps timers at the time. */
+  public void start() {
+    context.runOnContext(
+        v -> ticker = vertx.setPeriodic(timerTick.toMillis(), t -> handle(engine.advance(now()))));
+  }
+
+  /** Stops the timer tick; pending timers stay where they are (persisted). */
+  public void stop() {
+    context.runOnContext(
+        v -> {
+          if (ticker >= 0) {
+            vertx.cancelTimer(ticker);
+            ticker = -1;
+          }
+        });
+  }
+
+  /** Fires what is due now, at once: used after restoring timers, not to wait a tick. */
+  public Future<Void> fireDue() {
+    return onContext(e -> handle(e.advance(now())));
+  }
+
+  /**
+   * Runs {@code action} with the engine on the pipeline's context, so that it sees the engine
+   * between two events. For admin queries, restores and reloads.
+   */
+  public <T> Future<T> withEngine(Function<DetectionEngine, T> action) {
+    return onContext(action);
+  }
+
+  /** Swaps the engine between two events; returns the one it replaced. */
+  public Future<DetectionEngine> replaceEngine(Function<DetectionEngine, DetectionEngine> next) {
+    return onContext(
+        current -> {
+          engine = next.apply(current);
+          return current;
+        });
+  }
+
+  private <T> Future<T> onContext(Function<DetectionEngine, T> action) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    context.runOnContext(
+        v -> {
+          try {
+            promise.complete(action.apply(engine));
+          } catch (RuntimeException e) {
+            promise.fail(e);
+          }
+        });
+    return promise.future();
+  }
+
+  private Void handle(List<Detection> detections) {
+    detections.forEach(this::handle);
+    return null;
+  }
+
+  private java.time.Instant now() {
+    return clock.instant();
+  }
+
   /** Detections recorded or being recorded but not yet handed to delivery. */
   public int pending() {
     return pending;
@@ -70,17 +144,21 @@ public final class DetectionPipeline {
 
   private void process(Event event) {
     for (Detection detection : engine.process(event)) {
-      if (pending >= maxPending) {
-        log.error(
-            "drop detection, too many waiting for the store [rule: {}, id: {}]",
-            detection.ruleId(),
-            detection.id());
-        continue;
-      }
-      pending++;
-      onDetection.accept(detection);
-      record(detection, Duration.ofMillis(100));
+      handle(detection);
     }
+  }
+
+  private void handle(Detection detection) {
+    if (pending >= maxPending) {
+      log.error(
+          "drop detection, too many waiting for the store [rule: {}, id: {}]",
+          detection.ruleId(),
+          detection.id());
+      return;
+    }
+    pending++;
+    onDetection.accept(detection);
+    record(detection, Duration.ofMillis(100));
   }
 
   private void record(Detection detection, Duration retryDelay) {

@@ -118,6 +118,22 @@ public final class GatewayMetrics {
         .increment(n);
   }
 
+  public void timerRefused(String ruleId) {
+    Counter.builder("tripline.detector.timers.refused")
+        .description("Timer starts refused because the rule holds detectors.max-timers-per-rule")
+        .tag("rule", ruleId)
+        .register(registry)
+        .increment();
+  }
+
+  public void rulesReloaded(String outcome) {
+    Counter.builder("tripline.rules.reloads")
+        .description("Rule reloads by outcome: applied, unchanged, invalid")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
   public void deadLettered(String destination) {
     Counter.builder("tripline.deliveries.dead")
         .description("Deliveries given up on (dead-lettered), by destination")

@@ -1,0 +1,206 @@
+package dev.tripline.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tripline.gateway.GatewayTest.Receiver;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Absence timers end to end: fired by the gateway's tick, persisted in MongoDB, restored after a
+ * restart (overdue ones fire once, the others keep their deadlines).
+ */
+@ExtendWith(VertxExtension.class)
+class TimersGatewayTest {
+
+  static final String CART_ABANDON =
+      """
+      - id: cart-abandon
+        detect:
+          absence:
+            start: {on: [add_to_cart]}
+            cancel: {on: [order_completed]}
+            correlate_by: [userId]
+            after: 1h
+        notify: [sink]
+      """;
+
+  @TempDir Path dir;
+
+  Vertx vertx;
+  WebClient client;
+  Gateway gateway;
+  Receiver receiver;
+
+  @BeforeEach
+  void setUp(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    this.client = WebClient.create(vertx);
+    receiver = new Receiver(vertx, n -> 204);
+    await(receiver.listen());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    stop();
+  }
+
+  @Test
+  void should_fire_an_absence_timer_from_the_tick_and_deliver_it() throws Exception {
+    start(InstantSource.system());
+    Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+
+    // u1 added to cart two hours ago and never ordered: due an hour ago, fires at the next tick;
+    // u2 ordered within the hour
+    await(
+        post(
+            batchOf(
+                event("c1", "add_to_cart", "u1", twoHoursAgo),
+                event("c2", "add_to_cart", "u2", twoHoursAgo),
+                event("o2", "order_completed", "u2", twoHoursAgo.plusSeconds(600)))));
+    GatewayTest.Receiver.Request request = await(receiver.first());
+
+    JsonObject body = new JsonObject(request.body());
+    assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("cart-abandon");
+    assertThat(body.getJsonObject("key").getString("userId")).isEqualTo("u1");
+    assertThat(body.getJsonObject("values").getString("missing")).isEqualTo("order_completed");
+    assertThat(body.getJsonObject("events").getJsonArray("ids")).containsExactly("c1");
+    MongoClient mongo = TestGateway.mongo(vertx, gateway);
+    assertThat(await(eventually(() -> mongo.count("timers", new JsonObject()), 0L))).isZero();
+    assertThat(await(mongo.count("detections", new JsonObject()))).isEqualTo(1);
+    mongo.close();
+  }
+
+  @Test
+  void should_restore_timers_after_a_restart_firing_overdue_ones_once() throws Exception {
+    start(InstantSource.system());
+    Instant now = Instant.now();
+    await(
+        post(
+            batchOf(
+                event("c1", "add_to_cart", "u1", now.minus(Duration.ofMinutes(30))),
+                event("c2", "add_to_cart", "u2", now.plus(Duration.ofMinutes(5))))));
+    MongoClient before = TestGateway.mongo(vertx, gateway);
+    await(eventually(() -> before.count("timers", new JsonObject()), 2L));
+    before.close();
+    stop();
+
+    // back 45 minutes later: u1's timer (due in 30m) is overdue, u2's (due in 65m) is not
+    InstantSource later = InstantSource.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(45));
+    start(later);
+    GatewayTest.Receiver.Request request = await(receiver.first());
+
+    assertThat(new JsonObject(request.body()).getJsonObject("key").getString("userId"))
+        .isEqualTo("u1");
+    MongoClient mongo = TestGateway.mongo(vertx, gateway);
+    List<JsonObject> pending = await(eventually(() -> timers(mongo), 1));
+    assertThat(pending.get(0).getJsonArray("key")).isEqualTo(new JsonArray().add("u2"));
+    assertThat(pending.get(0).getLong("due"))
+        .isEqualTo(now.plus(Duration.ofMinutes(65)).toEpochMilli());
+    assertThat(await(mongo.count("detections", new JsonObject()))).isEqualTo(1);
+    mongo.close();
+    assertThat(receiver.requests).hasSize(1);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  private void start(InstantSource clock) throws Exception {
+    gateway =
+        await(
+            new TestGateway(dir)
+                .rules(CART_ABANDON)
+                .destinations(
+                    """
+                    - id: sink
+                      url: http://127.0.0.1:%d/hook
+                      secret: %s
+                      timeout: 2s
+                    """
+                        .formatted(receiver.port(), GatewayTest.SECRET))
+                .config("detectors:\n  timer-tick: 20ms\n")
+                .start(vertx, clock));
+  }
+
+  private void stop() throws Exception {
+    if (gateway != null) {
+      await(gateway.stop());
+      gateway = null;
+    }
+  }
+
+  private Future<HttpResponse<Buffer>> post(String body) {
+    return client
+        .post(gateway.httpPort(), "127.0.0.1", "/v1/events")
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body))
+        .map(
+            response -> {
+              assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+              return response;
+            });
+  }
+
+  private static Future<List<JsonObject>> timers(MongoClient mongo) {
+    return mongo.find("timers", new JsonObject());
+  }
+
+  static JsonObject event(String id, String type, String userId, Instant timestamp) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", type)
+        .put("userId", userId)
+        .put("timestamp", timestamp.toString());
+  }
+
+  static String batchOf(JsonObject... events) {
+    return new JsonObject().put("batch", new JsonArray(List.of((Object[]) events))).encode();
+  }
+
+  /** Polls until the probe yields the expected value (a list: its size). */
+  private <T> Future<T> eventually(Supplier<Future<T>> probe, Object expected) {
+    Promise<T> done = Promise.promise();
+    AtomicInteger tries = new AtomicInteger();
+    vertx.setPeriodic(
+        20,
+        timer ->
+            probe
+                .get()
+                .onSuccess(
+                    value -> {
+                      Object seen = value instanceof List<?> list ? list.size() : value;
+                      if (expected.equals(seen)) {
+                        vertx.cancelTimer(timer);
+                        done.tryComplete(value);
+                      } else if (tries.incrementAndGet() > 500) {
+                        vertx.cancelTimer(timer);
+                        done.tryFail("still " + seen + ", expected " + expected);
+                      }
+                    }));
+    return done.future();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
