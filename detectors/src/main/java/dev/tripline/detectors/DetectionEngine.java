@@ -92,7 +92,7 @@ public final class DetectionEngine {
       }
       Detector old = previous == null ? null : previous.detectorsById.get(rule.id());
       if (old != null && sameDefinition(old.rule(), rule)) {
-        detectors.put(rule.id(), old);
+        detectors.put(rule.id(), Relabelled.of(old, rule));
         fateById.put(rule.id(), StateFate.KEPT);
       } else {
         detectors.put(rule.id(), factory.create(rule));

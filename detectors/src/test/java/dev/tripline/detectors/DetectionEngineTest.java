@@ -195,4 +195,111 @@ class DetectionEngineTest {
     // keys that stay long enough in the LRU still fire
     assertThat(detections).isPositive();
   }
+
+  @Test
+  void should_carry_state_of_unchanged_rules_into_a_reloaded_engine_and_reset_changed_ones() {
+    Rule kept = TestRules.threshold("kept").count(3).build();
+    Rule changed = TestRules.threshold("changed").count(3).build();
+    Rule removed = TestRules.threshold("removed").count(3).build();
+    DetectionEngine first = engine(kept, changed, removed);
+    first.process(event("e1").ip("1.1.1.1").build());
+    first.process(event("e2").ip("1.1.1.1").build());
+
+    DetectionEngine second =
+        new DetectionEngine(
+            List.of(
+                TestRules.threshold("kept").count(3).build(),
+                TestRules.threshold("changed").count(3).fingerprint("other").build(),
+                TestRules.threshold("added").count(3).build()),
+            clock,
+            DetectorLimits.defaults(),
+            observer,
+            first);
+
+    assertThat(second.fates())
+        .containsExactly(
+            java.util.Map.entry("kept", DetectionEngine.StateFate.KEPT),
+            java.util.Map.entry("changed", DetectionEngine.StateFate.RESET),
+            java.util.Map.entry("added", DetectionEngine.StateFate.NEW));
+    assertThat(second.removedRules()).containsExactly("removed");
+    assertThat(second.keyCount("kept")).isEqualTo(1);
+    assertThat(second.keyCount("changed")).isZero();
+    // the kept window holds e1 and e2: the third event fires it, the reset one needs two more
+    assertThat(second.process(event("e3").ip("1.1.1.1").build()))
+        .extracting(Detection::ruleId)
+        .containsExactly("kept");
+  }
+
+  @Test
+  void should_reset_a_rule_whose_version_changed_even_with_the_same_definition() {
+    DetectionEngine first = engine(TestRules.threshold("r").version("1").fingerprint("f").build());
+    first.process(event("e1").ip("1.1.1.1").build());
+
+    DetectionEngine second =
+        new DetectionEngine(
+            List.of(TestRules.threshold("r").version("2").fingerprint("f").build()),
+            clock,
+            DetectorLimits.defaults(),
+            observer,
+            first);
+
+    assertThat(second.fates()).containsEntry("r", DetectionEngine.StateFate.RESET);
+    assertThat(second.keyCount("r")).isZero();
+  }
+
+  @Test
+  void should_advance_only_rules_with_timers_and_restore_them() {
+    Rule absence =
+        TestRules.absence(
+                "cart",
+                java.time.Duration.ofMinutes(30),
+                java.time.Duration.ZERO,
+                dev.tripline.rules.AbsenceSpec.OnRepeatStart.RESET)
+            .build();
+    DetectionEngine engine = engine(TestRules.threshold("burst").build(), absence);
+    engine.restore(
+        "cart",
+        new TimerState(
+            List.of("u1"),
+            clock.instant().minusSeconds(3600),
+            clock.instant().minusSeconds(1800),
+            List.of("c1"),
+            1));
+
+    assertThat(engine.hasTimers()).isTrue();
+    assertThat(engine.timers("cart")).hasSize(1);
+    TimerState pending = engine.timers("cart").get(0);
+    assertThat(engine.timers("burst")).isEmpty();
+    assertThat(engine.advance(clock.instant()))
+        .extracting(Detection::ruleId, Detection::lastEventId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("cart", "c1"));
+    assertThatThrownBy(() -> engine.restore("burst", pending))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void should_keep_state_when_only_severity_or_labels_change_and_use_the_new_ones() {
+    DetectionEngine first = engine(TestRules.threshold("r").count(2).build());
+    first.process(event("e1").ip("1.1.1.1").build());
+
+    DetectionEngine second =
+        new DetectionEngine(
+            List.of(
+                TestRules.threshold("r")
+                    .count(2)
+                    .severity(dev.tripline.rules.Severity.CRITICAL)
+                    .labels(java.util.Map.of("team", "ops"))
+                    .build()),
+            clock,
+            DetectorLimits.defaults(),
+            observer,
+            first);
+    List<Detection> fired = second.process(event("e2").ip("1.1.1.1").build());
+
+    assertThat(second.fates()).containsEntry("r", DetectionEngine.StateFate.KEPT);
+    assertThat(fired).hasSize(1);
+    assertThat(fired.get(0).severity()).isEqualTo("critical");
+    assertThat(fired.get(0).labels()).containsEntry("team", "ops");
+    assertThat(second.rules().get(0).severity()).isEqualTo(dev.tripline.rules.Severity.CRITICAL);
+  }
 }

@@ -20,6 +20,7 @@ final class TestRules {
 
   private final String id;
   private String version = "1";
+  private String fingerprint;
   private Set<String> on = Set.of();
   private Condition where = Condition.ALWAYS;
   private List<String> groupBy = List.of("ip");
@@ -75,6 +76,12 @@ final class TestRules {
   /** Uses this spec instead of the threshold options. */
   TestRules detector(DetectorSpec spec) {
     this.spec = spec;
+    return this;
+  }
+
+  /** The definition hash; by default the version. */
+  TestRules fingerprint(String fingerprint) {
+    this.fingerprint = fingerprint;
     return this;
   }
 
@@ -142,7 +149,7 @@ final class TestRules {
     return new Rule(
         id,
         version,
-        version,
+        fingerprint != null ? fingerprint : version,
         "",
         on,
         where,

@@ -2,6 +2,7 @@ package dev.tripline.gateway;
 
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
+import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.delivery.Deliverer;
@@ -12,6 +13,7 @@ import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.gateway.detect.DetectionPipeline;
 import dev.tripline.gateway.detect.MongoDetectionStore;
 import dev.tripline.gateway.detect.MongoTimerStore;
+import dev.tripline.gateway.detect.RulesReloader;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
@@ -55,6 +57,7 @@ public final class Gateway {
   private final GroupCommitWriter writer;
   private final DetectionPipeline pipeline;
   private final MongoTimerStore timers;
+  private final RulesReloader reloader;
   private final Deliverer deliverer;
   private final RetentionJob retention;
   private final HttpServers http;
@@ -67,6 +70,7 @@ public final class Gateway {
       GroupCommitWriter writer,
       DetectionPipeline pipeline,
       MongoTimerStore timers,
+      RulesReloader reloader,
       Deliverer deliverer,
       RetentionJob retention,
       HttpServers http) {
@@ -77,6 +81,7 @@ public final class Gateway {
     this.writer = writer;
     this.pipeline = pipeline;
     this.timers = timers;
+    this.reloader = reloader;
     this.deliverer = deliverer;
     this.retention = retention;
     this.http = http;
@@ -165,13 +170,12 @@ public final class Gateway {
             clock,
             new MetricsObservers.Delivery(metrics));
     MongoTimerStore timers = new MongoTimerStore(vertx, mongo);
+    DetectorLimits limits =
+        new DetectorLimits(
+            config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule());
+    MetricsObservers.Engine engineObserver = new MetricsObservers.Engine(metrics, timers);
     DetectionEngine engine =
-        new DetectionEngine(
-            definitions.rules().rules(),
-            clock,
-            new DetectorLimits(
-                config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule()),
-            new MetricsObservers.Engine(metrics, timers));
+        new DetectionEngine(definitions.rules().rules(), clock, limits, engineObserver);
     DetectionPipeline pipeline =
         new DetectionPipeline(
             vertx,
@@ -182,6 +186,22 @@ public final class Gateway {
             10_000,
             clock,
             config.detectors().timerTick());
+    RulesReloader reloader =
+        new RulesReloader(
+            vertx,
+            config.rulesDir(),
+            definitions.destinations().keySet(),
+            definitions.rules(),
+            pipeline,
+            timers,
+            (rules, previous) ->
+                new DetectionEngine(rules, clock, limits, engineObserver, previous),
+            metrics::rulesReloaded,
+            clock);
+    Optional<AdminRoutes> admin =
+        config.adminToken().isEmpty()
+            ? Optional.empty()
+            : Optional.of(new AdminRoutes(config.adminToken(), reloader, pipeline, mongo));
     GroupCommitWriter writer =
         new GroupCommitWriter(
             vertx,
@@ -200,7 +220,7 @@ public final class Gateway {
             events,
             new RetentionOptions(config.retention().interval(), config.retention().maxAge()),
             clock);
-    HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo);
+    HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo, admin);
     return Future.all(
             events.createIndexes(),
             detections.createIndexes(),
@@ -214,6 +234,7 @@ public final class Gateway {
               return pipeline.fireDue();
             })
         .compose(v -> http.start())
+        .compose(v -> reloader.watch(config.rulesWatchInterval()))
         .map(
             v -> {
               deliverer.start();
@@ -226,8 +247,8 @@ public final class Gateway {
                   definitions.rules().size(),
                   definitions.destinations().size());
               return new Gateway(
-                  vertx, config, embedded, mongo, writer, pipeline, timers, deliverer, retention,
-                  http);
+                  vertx, config, embedded, mongo, writer, pipeline, timers, reloader, deliverer,
+                  retention, http);
             });
   }
 
@@ -286,6 +307,7 @@ public final class Gateway {
    * by {@code shutdown.timeout}.
    */
   public Future<Void> stop() {
+    reloader.close();
     return http.stop()
         .compose(v -> writer.drain())
         .compose(

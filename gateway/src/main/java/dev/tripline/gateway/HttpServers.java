@@ -1,5 +1,6 @@
 package dev.tripline.gateway;
 
+import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.IngestService;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,10 +33,12 @@ final class HttpServers {
       PrometheusMeterRegistry registry,
       IngestService ingest,
       GatewayMetrics metrics,
-      MongoClient mongo) {
+      MongoClient mongo,
+      Optional<AdminRoutes> admin) {
     this.vertx = vertx;
     this.config = config;
-    this.collaborators = new HttpVerticle.Collaborators(config, registry, ingest, metrics, mongo);
+    this.collaborators =
+        new HttpVerticle.Collaborators(config, registry, ingest, metrics, mongo, admin);
   }
 
   Future<Void> start() {

@@ -1,5 +1,6 @@
 package dev.tripline.gateway;
 
+import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.ClientIpResolver;
@@ -19,6 +20,7 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -34,7 +36,8 @@ final class HttpVerticle extends VerticleBase {
       PrometheusMeterRegistry registry,
       IngestService ingest,
       GatewayMetrics metrics,
-      MongoClient mongo) {}
+      MongoClient mongo,
+      Optional<AdminRoutes> admin) {}
 
   private final Collaborators with;
   private final int bindPort;
@@ -84,6 +87,7 @@ final class HttpVerticle extends VerticleBase {
             clock,
             IdGenerator.timeOrdered(clock))
         .mount(router);
+    with.admin().ifPresent(admin -> admin.mount(router));
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)

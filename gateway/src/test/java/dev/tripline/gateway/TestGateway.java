@@ -24,6 +24,7 @@ final class TestGateway {
   private String rules = "[]";
   private String destinations = "[]";
   private String extraConfig = "";
+  private String watchInterval = "2s";
 
   TestGateway(Path dir) {
     this.dir = dir;
@@ -36,6 +37,12 @@ final class TestGateway {
 
   TestGateway destinations(String yaml) {
     this.destinations = yaml;
+    return this;
+  }
+
+  /** How often the gateway checks the rules directory for changes; {@code 0s} for never. */
+  TestGateway watchInterval(String interval) {
+    this.watchInterval = interval;
     return this;
   }
 
@@ -64,10 +71,11 @@ final class TestGateway {
             data-dir: %s
         rules:
           dir: %s
+          watch-interval: %s
         destinations:
           file: %s
         """
-                .formatted(dir.resolve("data"), rulesDir, destinationsFile)
+                .formatted(dir.resolve("data"), rulesDir, watchInterval, destinationsFile)
             + extraConfig);
     return config;
   }

@@ -44,6 +44,11 @@ public record AbsenceSpec(
   }
 
   @Override
+  public List<String> keyFields() {
+    return correlateBy;
+  }
+
+  @Override
   public String kind() {
     return "absence";
   }

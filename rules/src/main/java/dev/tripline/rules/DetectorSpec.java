@@ -7,6 +7,12 @@ public sealed interface DetectorSpec permits ThresholdSpec, VelocitySpec, Absenc
   String kind();
 
   /**
+   * The event fields whose values make a detection's key, in order: {@code group_by} or {@code
+   * correlate_by}.
+   */
+  java.util.List<String> keyFields();
+
+  /**
    * The event types the detector itself takes, on top of the rule's {@code on}: those named by its
    * parts (an absence rule's {@code start} and {@code cancel}); empty when it takes every type the
    * rule's {@code on} lets through.

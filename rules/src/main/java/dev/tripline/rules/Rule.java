@@ -16,7 +16,8 @@ import java.util.Set;
  *     changed rule is a new version
  * @param fingerprint a hash of what the rule does (on, where, detect, cooldown, notify), whatever
  *     its {@code version:} says: a reload keeps a rule's detector state only when its id, version
- *     and fingerprint are all unchanged
+ *     and fingerprint are all unchanged (description, severity and labels are metadata and may
+ *     change without a reset)
  * @param description free text, may be empty
  * @param on event types the rule looks at; empty means every type
  * @param where an optional filter; {@link Condition#ALWAYS} when absent

@@ -109,7 +109,7 @@ final class RuleReader {
         new Rule(
             id.get(),
             version.orElse(definition),
-            RuleVersions.fingerprint(definition, severity, labels),
+            definition,
             description.orElse(""),
             Set.copyOf(types),
             condition.orElse(Condition.ALWAYS),

@@ -41,16 +41,6 @@ final class RuleVersions {
     return digest(canonical);
   }
 
-  /**
-   * The fingerprint of a rule: its definition hash together with what a detection copies from the
-   * rule but the version leaves out (severity, labels), so that a reload rebuilds a detector whose
-   * detections would look different.
-   */
-  static String fingerprint(
-      String definitionHash, Severity severity, java.util.Map<String, String> labels) {
-    return digest(definitionHash + "\nseverity=" + severity + "\nlabels=" + labels);
-  }
-
   private static String digest(String canonical) {
     try {
       byte[] digest =

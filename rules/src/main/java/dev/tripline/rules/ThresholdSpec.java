@@ -43,6 +43,11 @@ public record ThresholdSpec(
   }
 
   @Override
+  public List<String> keyFields() {
+    return groupBy;
+  }
+
+  @Override
   public String kind() {
     return "threshold";
   }

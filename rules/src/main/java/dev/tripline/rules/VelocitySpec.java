@@ -39,6 +39,11 @@ public record VelocitySpec(
   }
 
   @Override
+  public List<String> keyFields() {
+    return groupBy;
+  }
+
+  @Override
   public String kind() {
     return "velocity";
   }

@@ -29,9 +29,10 @@ class ShippedConfigTest {
     assertThat(destinations).containsKey("demo");
     assertThat(rules.rules())
         .extracting(Rule::id)
-        .containsExactlyInAnyOrder("repeat-ip", "impossible-travel");
+        .contains("repeat-ip", "impossible-travel", "cart-abandon", "inactive-user");
     assertThat(rules.rule("impossible-travel").orElseThrow().detector().kind())
         .isEqualTo("velocity");
+    assertThat(rules.rule("cart-abandon").orElseThrow().detector().kind()).isEqualTo("absence");
   }
 
   @Test
@@ -42,9 +43,17 @@ class ShippedConfigTest {
     RuleTestRunner runner = new RuleTestRunner(rules);
     List<Path> files = RuleTestFixtures.files(CONFIG.resolve("rules"));
 
-    assertThat(files)
-        .extracting(file -> file.getFileName().toString())
-        .containsExactly("impossible-travel.test.yaml", "repeat-ip.test.yaml");
+    // every shipped rule file has its fixtures
+    try (var ruleFiles = Files.list(CONFIG.resolve("rules"))) {
+      List<String> expected =
+          ruleFiles
+              .map(file -> file.getFileName().toString())
+              .filter(name -> name.endsWith(".yaml") && !name.endsWith(".test.yaml"))
+              .map(name -> name.replace(".yaml", ".test.yaml"))
+              .sorted()
+              .toList();
+      assertThat(files).extracting(file -> file.getFileName().toString()).isEqualTo(expected);
+    }
     for (Path file : files) {
       for (RuleTestCase test : RuleTestFixtures.parse(file.toString(), Files.readString(file))) {
         RuleTestRunner.Result result = runner.run(test);
