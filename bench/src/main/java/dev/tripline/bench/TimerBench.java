@@ -161,8 +161,11 @@ public final class TimerBench {
       List<Event> events = new ArrayList<>(batch);
       Instant now = clock.instant();
       for (int i = 0; i < batch; i++, n++) {
-        String type = n % startEvery == 0 ? "add_to_cart" : "page_view";
-        events.add(event("e" + n, type, user(n % 100_000), now));
+        // each start opens a timer of its own; the page views load a threshold rule
+        events.add(
+            n % startEvery == 0
+                ? event("e" + n, "add_to_cart", "cart-" + n, now)
+                : event("e" + n, "page_view", user(n % 100_000), now));
       }
       pipeline.submit(events);
       next += intervalNanos;

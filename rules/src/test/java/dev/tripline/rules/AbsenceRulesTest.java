@@ -135,6 +135,9 @@ class AbsenceRulesTest {
             + " cart-abandon: detect.absence.correlate_by[0]: must be an event field (id, source,"
             + " type, userId, anonymousId, ip, geo.lat, geo.lon, properties.<name> or"
             + " context.<name>), was \"usrId\", did you mean `userId`?",
+        "correlate_by: [userId] | correlate_by: [id] | config/rules/cart.yaml:6:22 rule"
+            + " cart-abandon: detect.absence.correlate_by[0]: must not be `id`: every event has its"
+            + " own, so each key would hold one event (unbounded keys) and never fire",
         "cancel: {on: [order_completed]} | cancel: {on: [order_completed], when: x} |"
             + " config/rules/cart.yaml:5:39 rule cart-abandon: detect.absence.cancel.when: unknown"
             + " field, did you mean `where`?",
