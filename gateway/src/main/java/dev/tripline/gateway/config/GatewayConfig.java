@@ -48,6 +48,26 @@ public record GatewayConfig(
       Path embeddedDataDir,
       String embeddedBackend) {}
 
+  /** Never prints {@code adminToken}. */
+  @Override
+  public String toString() {
+    return "GatewayConfig[http="
+        + http
+        + ", ingest="
+        + ingest
+        + ", mongo="
+        + mongo.database()
+        + ", rulesDir="
+        + rulesDir
+        + ", destinationsFile="
+        + destinationsFile
+        + ", detectors="
+        + detectors
+        + ", adminToken="
+        + (adminToken.isEmpty() ? "(none)" : "(set)")
+        + "]";
+  }
+
   /** Detector state bounds and timers. */
   public record Detectors(int maxKeysPerRule, int maxTimersPerRule, Duration timerTick) {}
 

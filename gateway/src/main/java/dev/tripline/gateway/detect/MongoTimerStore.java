@@ -131,8 +131,14 @@ public final class MongoTimerStore {
                 stale.add(doc.getString("_id"));
                 return;
               }
-              engine.restore(rule.id(), fromDocument(doc));
-              count[0]++;
+              try {
+                engine.restore(rule.id(), fromDocument(doc));
+                count[0]++;
+              } catch (RuntimeException e) {
+                // a malformed document or a rule already holding max-timers-per-rule: skip it
+                log.warn(
+                    "skip stored timer [id: {}, cause: {}]", doc.getValue("_id"), e.toString());
+              }
             });
     return restored.future();
   }

@@ -255,8 +255,6 @@ public final class RulesReloader {
       return out.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      throw e;
     }
   }
 }

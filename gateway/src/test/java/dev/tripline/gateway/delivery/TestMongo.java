@@ -9,18 +9,18 @@ import java.net.InetSocketAddress;
 import java.util.UUID;
 
 /** A MongoDB-wire-compatible server in memory, reached over TCP like a real one. */
-final class TestMongo {
+public final class TestMongo {
 
   private TestMongo() {}
 
-  static MongoServer start() {
+  public static MongoServer start() {
     MongoServer server = new MongoServer(new MemoryBackend());
     server.bind("127.0.0.1", 0);
     return server;
   }
 
   /** A client on a database of its own, so that tests sharing a server do not see each other. */
-  static MongoClient client(Vertx vertx, MongoServer server) {
+  public static MongoClient client(Vertx vertx, MongoServer server) {
     InetSocketAddress address = server.getLocalAddress();
     return MongoClient.create(
         vertx,
