@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -132,38 +133,61 @@ public final class YamlMapping {
    * or the upper one when there is no lower bound.
    */
   public Optional<Integer> optionalInt(String key, int min, int max) {
+    return node(key).flatMap(value -> integer(value, path(key), min, max));
+  }
+
+  /** Like {@link #optionalInt} but reports {@code is required} when absent. */
+  public Optional<Integer> requiredInt(String key, int min, int max) {
+    return required(key) ? optionalInt(key, min, max) : Optional.empty();
+  }
+
+  /**
+   * An integer or a list of integers, each in {@code [min, max]} and reported at its own position
+   * ({@code at_step: 3} and {@code at_step: [2, 3]} both work). Empty when any item is invalid.
+   */
+  public Optional<List<Integer>> optionalInts(String key, int min, int max) {
     Optional<Node> value = node(key);
     if (value.isEmpty()) {
       return Optional.empty();
     }
+    if (!(value.get() instanceof SequenceNode sequence)) {
+      return integer(value.get(), path(key), min, max).map(List::of);
+    }
+    List<Integer> items = new ArrayList<>();
+    boolean valid = true;
+    int index = 0;
+    for (Node item : sequence.getValue()) {
+      Optional<Integer> parsed = integer(item, path(key) + "[" + index++ + "]", min, max);
+      parsed.ifPresent(items::add);
+      valid &= parsed.isPresent();
+    }
+    return valid ? Optional.of(List.copyOf(items)) : Optional.empty();
+  }
+
+  private Optional<Integer> integer(Node value, String valuePath, int min, int max) {
     String shape =
         min != Integer.MIN_VALUE
             ? "an integer >= " + min
             : max != Integer.MAX_VALUE ? "an integer <= " + max : "an integer";
     long parsed;
     try {
-      if (!(value.get() instanceof ScalarNode scalar)) {
+      if (!(value instanceof ScalarNode scalar)) {
         throw new NumberFormatException();
       }
       parsed = Long.parseLong(scalar.getValue().strip());
     } catch (NumberFormatException e) {
-      mustBe(key, value.get(), shape);
+      mustBe(valuePath, value, shape);
       return Optional.empty();
     }
     if (parsed < min) {
-      mustBe(key, value.get(), "an integer >= " + min);
+      mustBe(valuePath, value, "an integer >= " + min);
       return Optional.empty();
     }
     if (parsed > max) {
-      mustBe(key, value.get(), "an integer <= " + max);
+      mustBe(valuePath, value, "an integer <= " + max);
       return Optional.empty();
     }
     return Optional.of((int) parsed);
-  }
-
-  /** Like {@link #optionalInt} but reports {@code is required} when absent. */
-  public Optional<Integer> requiredInt(String key, int min, int max) {
-    return required(key) ? optionalInt(key, min, max) : Optional.empty();
   }
 
   /**
@@ -185,15 +209,15 @@ public final class YamlMapping {
         throw new NumberFormatException();
       }
     } catch (NumberFormatException e) {
-      mustBe(key, value.get(), "a number >= " + number(min));
+      mustBe(path(key), value.get(), "a number >= " + number(min));
       return Optional.empty();
     }
     if (parsed < min) {
-      mustBe(key, value.get(), "a number >= " + number(min));
+      mustBe(path(key), value.get(), "a number >= " + number(min));
       return Optional.empty();
     }
     if (parsed > max) {
-      mustBe(key, value.get(), "a number <= " + number(max));
+      mustBe(path(key), value.get(), "a number <= " + number(max));
       return Optional.empty();
     }
     return Optional.of(parsed);
@@ -244,7 +268,7 @@ public final class YamlMapping {
               if (value instanceof ScalarNode && Tag.BOOL.equals(value.getTag())) {
                 return Optional.of(Boolean.parseBoolean(((ScalarNode) value).getValue()));
               }
-              mustBe(key, value, "true or false");
+              mustBe(path(key), value, "true or false");
               return Optional.empty();
             });
   }
@@ -261,7 +285,7 @@ public final class YamlMapping {
                   // fall through to the message below
                 }
               }
-              mustBe(key, value, Durations.ACCEPTED);
+              mustBe(path(key), value, Durations.ACCEPTED);
               return Optional.empty();
             });
   }
@@ -285,7 +309,7 @@ public final class YamlMapping {
           List.of(new YamlString(scalar.getValue(), path(key), document.position(scalar))));
     }
     if (!(value.get() instanceof SequenceNode sequence)) {
-      mustBe(key, value.get(), "a string or a list of strings");
+      mustBe(path(key), value.get(), "a string or a list of strings");
       return Optional.empty();
     }
     List<YamlString> items = new ArrayList<>();
@@ -322,23 +346,42 @@ public final class YamlMapping {
    * A list of mappings, e.g. a list of steps; empty when any item is no mapping (each reported).
    */
   public Optional<List<YamlMapping>> optionalMappings(String key) {
+    return optionalMappings(key, Optional::of);
+  }
+
+  /**
+   * A list of mappings, each read by {@code item} (which reports its own problems). Every item is
+   * read, so that the problems of all of them show at once; empty when any item is no mapping or
+   * could not be read.
+   */
+  public <T> Optional<List<T>> optionalMappings(
+      String key, Function<YamlMapping, Optional<T>> item) {
     Optional<Node> value = node(key);
     if (value.isEmpty()) {
       return Optional.empty();
     }
     if (!(value.get() instanceof SequenceNode sequence)) {
-      mustBe(key, value.get(), "a list of mappings");
+      mustBe(path(key), value.get(), "a list of mappings");
       return Optional.empty();
     }
-    List<YamlMapping> items = new ArrayList<>();
+    List<T> items = new ArrayList<>();
     boolean valid = true;
     int index = 0;
-    for (Node item : sequence.getValue()) {
-      Optional<YamlMapping> mapping = document.mapping(item, path(key) + "[" + index++ + "]");
-      mapping.ifPresent(items::add);
-      valid &= mapping.isPresent();
+    for (Node node : sequence.getValue()) {
+      Optional<T> read =
+          document.mapping(node, path(key) + "[" + index++ + "]").flatMap(item::apply);
+      read.ifPresent(items::add);
+      valid &= read.isPresent();
     }
     return valid ? Optional.of(List.copyOf(items)) : Optional.empty();
+  }
+
+  /**
+   * Like {@link #optionalMappings(String, Function)} but reports {@code is required} when absent.
+   */
+  public <T> Optional<List<T>> requiredMappings(
+      String key, Function<YamlMapping, Optional<T>> item) {
+    return required(key) ? optionalMappings(key, item) : Optional.empty();
   }
 
   /**
@@ -397,8 +440,8 @@ public final class YamlMapping {
     return false;
   }
 
-  private void mustBe(String key, Node value, String what) {
-    document.report(value, path(key), "must be " + what + ", was " + YamlDocument.describe(value));
+  private void mustBe(String valuePath, Node value, String what) {
+    document.report(value, valuePath, "must be " + what + ", was " + YamlDocument.describe(value));
   }
 
   private Optional<String> string(Node value, String valuePath) {

@@ -46,6 +46,9 @@ class YamlMappingTest {
         .containsExactly("c");
     assertThat(m.optionalMapping("nested").orElseThrow().path()).isEqualTo("server.nested");
     assertThat(m.optionalMappings("steps").orElseThrow()).hasSize(2);
+    assertThat(m.requiredMappings("steps", step -> step.optionalString("on")).orElseThrow())
+        .containsExactly("a", "b");
+    assertThat(m.optionalInts("port", 1, 65535).orElseThrow()).containsExactly(8080);
     assertThat(m.optionalString("blank")).isEmpty();
     assertThat(m.optionalString("absent")).isEmpty();
     assertThat(problems(m)).isEmpty();
@@ -107,6 +110,22 @@ class YamlMappingTest {
             read(m -> m.optionalMappings("steps")),
             "c.yaml:2:5 server.steps[0]: must be a mapping, was \"a\""),
         Arguments.of(
+            "steps: {on: a}",
+            read(m -> m.requiredMappings("steps", Optional::of)),
+            "c.yaml:1:8 server.steps: must be a list of mappings, was a mapping"),
+        Arguments.of(
+            "other: 1",
+            read(m -> m.requiredMappings("steps", Optional::of)),
+            "c.yaml:1:1 server.steps: is required"),
+        Arguments.of(
+            "at: [2, 9]",
+            read(m -> m.optionalInts("at", 2, 4)),
+            "c.yaml:1:9 server.at[1]: must be an integer <= 4, was \"9\""),
+        Arguments.of(
+            "at: {x: 1}",
+            read(m -> m.optionalInts("at", 2, 4)),
+            "c.yaml:1:5 server.at: must be an integer >= 2, was a mapping"),
+        Arguments.of(
             "within: 0s",
             read(
                 m ->
@@ -127,6 +146,40 @@ class YamlMappingTest {
 
     assertThat(reader.apply(m)).isEmpty();
     assertThat(problems(m)).containsExactly(expected);
+  }
+
+  @Test
+  void should_read_every_item_of_a_list_of_mappings_so_that_all_problems_show() {
+    YamlMapping m = mapping("steps:\n  - {on: a, x: 1}\n  - b\n  - {on: c, y: 2}\n");
+
+    Optional<List<String>> read =
+        m.requiredMappings(
+            "steps",
+            step -> {
+              step.rejectUnknownKeys(Set.of("on"));
+              return step.optionalString("on");
+            });
+
+    assertThat(read).isEmpty();
+    assertThat(problems(m))
+        .containsExactly(
+            "c.yaml:2:13 server.steps[0].x: unknown field (known: on)",
+            "c.yaml:3:5 server.steps[1]: must be a mapping, was \"b\"",
+            "c.yaml:4:13 server.steps[2].y: unknown field (known: on)");
+  }
+
+  @Test
+  void should_read_an_integer_or_a_list_of_integers_reporting_each_bad_item() {
+    YamlMapping m = mapping("one: 3\nmany: [2, 4]\nbad: [x, 3, 9]\n");
+
+    assertThat(m.optionalInts("one", 2, 4)).contains(List.of(3));
+    assertThat(m.optionalInts("many", 2, 4)).contains(List.of(2, 4));
+    assertThat(m.optionalInts("absent", 2, 4)).isEmpty();
+    assertThat(m.optionalInts("bad", 2, 4)).isEmpty();
+    assertThat(problems(m))
+        .containsExactly(
+            "c.yaml:3:7 server.bad[0]: must be an integer >= 2, was \"x\"",
+            "c.yaml:3:13 server.bad[2]: must be an integer <= 4, was \"9\"");
   }
 
   @Test
