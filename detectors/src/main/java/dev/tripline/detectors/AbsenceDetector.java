@@ -152,6 +152,7 @@ public final class AbsenceDetector implements Detector {
     long start = event.timestamp().toEpochMilli();
     timer.count++;
     timer.eventIds = List.of(timer.eventIds.get(0), event.id());
+    timer.lastEventAtMillis = Math.max(timer.lastEventAtMillis, start);
     if (reset && start > timer.startedAtMillis) {
       timer.startedAtMillis = start;
       timer.dueMillis = due(start);

@@ -12,6 +12,7 @@ final class PendingTimer {
   final List<Object> key;
   long startedAtMillis;
   long dueMillis;
+  long lastEventAtMillis;
   List<String> eventIds;
   int count;
 
@@ -22,6 +23,7 @@ final class PendingTimer {
     this.key = key;
     this.startedAtMillis = startedAtMillis;
     this.dueMillis = dueMillis;
+    this.lastEventAtMillis = startedAtMillis;
     this.eventIds = eventIds;
     this.count = 1;
   }
@@ -34,6 +36,7 @@ final class PendingTimer {
             state.due().toEpochMilli(),
             state.eventIds());
     timer.count = state.count();
+    timer.lastEventAtMillis = state.lastEventAt().toEpochMilli();
     return timer;
   }
 
@@ -46,6 +49,7 @@ final class PendingTimer {
   }
 
   TimerState state() {
-    return new TimerState(key, startedAt(), due(), eventIds, count);
+    return new TimerState(
+        key, startedAt(), due(), eventIds, count, Instant.ofEpochMilli(lastEventAtMillis));
   }
 }

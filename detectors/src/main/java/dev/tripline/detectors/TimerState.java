@@ -15,14 +15,33 @@ import java.util.Objects;
  * @param eventIds the events behind the timer, oldest first: an absence rule's first and latest
  *     start, a sequence's step events
  * @param count how many starts an absence timer has seen; for a sequence, the steps done
+ * @param lastEventAt event time of the newest event behind the timer (an absence rule's latest
+ *     start, a sequence's latest step), never before {@code startedAt}: a sequence takes its next
+ *     step only from an event at or after it
  */
 public record TimerState(
-    List<Object> key, Instant startedAt, Instant due, List<String> eventIds, int count) {
+    List<Object> key,
+    Instant startedAt,
+    Instant due,
+    List<String> eventIds,
+    int count,
+    Instant lastEventAt) {
 
   public TimerState {
     key = List.copyOf(key);
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(due, "due");
     eventIds = List.copyOf(eventIds);
+    Objects.requireNonNull(lastEventAt, "lastEventAt");
+    if (lastEventAt.isBefore(startedAt)) {
+      throw new IllegalArgumentException(
+          "lastEventAt: must not be before startedAt " + startedAt + ", was " + lastEventAt);
+    }
+  }
+
+  /** A timer whose newest event is the one it started from. */
+  public TimerState(
+      List<Object> key, Instant startedAt, Instant due, List<String> eventIds, int count) {
+    this(key, startedAt, due, eventIds, count, startedAt);
   }
 }
