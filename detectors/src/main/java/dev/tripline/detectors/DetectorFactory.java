@@ -3,6 +3,7 @@ package dev.tripline.detectors;
 import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.SequenceSpec;
 import dev.tripline.rules.ThresholdSpec;
 import dev.tripline.rules.VelocitySpec;
 import java.time.InstantSource;
@@ -32,7 +33,7 @@ public final class DetectorFactory {
 
   /** The spec types this factory builds detectors for. */
   public static Set<Class<? extends DetectorSpec>> handledKinds() {
-    return Set.of(ThresholdSpec.class, VelocitySpec.class, AbsenceSpec.class);
+    return Set.of(ThresholdSpec.class, VelocitySpec.class, AbsenceSpec.class, SequenceSpec.class);
   }
 
   /**
@@ -51,6 +52,9 @@ public final class DetectorFactory {
     }
     if (spec instanceof AbsenceSpec) {
       return new AbsenceDetector(rule, clock, limits, observer);
+    }
+    if (spec instanceof SequenceSpec) {
+      return new SequenceDetector(rule, clock, limits, observer);
     }
     throw new IllegalArgumentException(
         RuleLabel.of(rule) + ": detect: kind " + spec.kind() + " is not supported");

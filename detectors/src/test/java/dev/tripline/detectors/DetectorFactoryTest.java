@@ -30,4 +30,13 @@ class DetectorFactoryTest {
     assertThat(detector.rule().id()).isEqualTo("r");
     assertThat(detector.keyCount()).isZero();
   }
+
+  @Test
+  void should_build_a_sequence_detector_with_timers_for_a_sequence_rule() {
+    Detector detector = factory.create(TestRules.sequence("funnel").build());
+
+    assertThat(detector).isInstanceOf(SequenceDetector.class);
+    assertThat(detector.hasTimers()).isTrue();
+    assertThat(detector.timers()).isEmpty();
+  }
 }

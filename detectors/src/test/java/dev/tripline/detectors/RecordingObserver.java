@@ -21,6 +21,9 @@ final class RecordingObserver implements EngineObserver {
   /** Ids of the events whose start was refused for lack of room. */
   final List<String> refused = new ArrayList<>();
 
+  /** Every state passed to {@link #timerSaved}, in order. */
+  final List<TimerState> saved = new ArrayList<>();
+
   @Override
   public void conditionFailed(Rule rule, Event event, ConditionException failure) {
     failures.add(new Failure(rule.id(), event.id(), failure));
@@ -39,6 +42,7 @@ final class RecordingObserver implements EngineObserver {
   @Override
   public void timerSaved(Rule rule, TimerState timer) {
     timerCalls.add("saved " + timer.key() + " " + timer.due());
+    saved.add(timer);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.tripline.rules.Condition;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.EventFilter;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.SequenceSpec;
 import dev.tripline.rules.Severity;
 import dev.tripline.rules.SourcePosition;
 import dev.tripline.rules.ThresholdSpec;
@@ -71,6 +72,26 @@ final class TestRules {
                 after,
                 grace,
                 onRepeatStart));
+  }
+
+  /**
+   * A sequence rule: {@code view_product}, {@code add_to_cart}, {@code begin_checkout}, {@code
+   * order_completed} per userId within 1 h, firing on completion.
+   */
+  static TestRules sequence(String id) {
+    return new TestRules(id)
+        .detector(new SequenceSpec(checkoutSteps(), List.of("userId"), Duration.ofHours(1)));
+  }
+
+  /** The four steps of {@link #sequence}, each taking one type. */
+  static List<EventFilter> checkoutSteps() {
+    return List.of(
+        step("view_product"), step("add_to_cart"), step("begin_checkout"), step("order_completed"));
+  }
+
+  /** A step that takes one type. */
+  static EventFilter step(String type) {
+    return new EventFilter(Set.of(type), Condition.ALWAYS, "");
   }
 
   /** Uses this spec instead of the threshold options. */

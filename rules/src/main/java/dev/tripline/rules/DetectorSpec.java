@@ -1,7 +1,8 @@
 package dev.tripline.rules;
 
 /** The {@code detect:} part of a rule: which detector kind, with its validated options. */
-public sealed interface DetectorSpec permits ThresholdSpec, VelocitySpec, AbsenceSpec {
+public sealed interface DetectorSpec
+    permits ThresholdSpec, VelocitySpec, AbsenceSpec, SequenceSpec {
 
   /** The YAML name of the kind, e.g. {@code threshold}. */
   String kind();
@@ -14,8 +15,8 @@ public sealed interface DetectorSpec permits ThresholdSpec, VelocitySpec, Absenc
 
   /**
    * The event types the detector itself takes, on top of the rule's {@code on}: those named by its
-   * parts (an absence rule's {@code start} and {@code cancel}); empty when it takes every type the
-   * rule's {@code on} lets through.
+   * parts (an absence rule's {@code start} and {@code cancel}, a sequence's steps); empty when it
+   * takes every type the rule's {@code on} lets through.
    */
   default java.util.Set<String> types() {
     return java.util.Set.of();

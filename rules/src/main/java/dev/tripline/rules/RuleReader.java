@@ -268,6 +268,7 @@ final class RuleReader {
     readers.put("threshold", (options, filters) -> ThresholdReader.read(options));
     readers.put("velocity", (options, filters) -> VelocityReader.read(options));
     readers.put("absence", AbsenceReader::read);
+    readers.put("sequence", SequenceReader::read);
     return Collections.unmodifiableMap(readers);
   }
 }

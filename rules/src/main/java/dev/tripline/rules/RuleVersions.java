@@ -6,7 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The version of a rule without {@code version:}: {@code h} + 10 hex digits of the SHA-256 of a
@@ -93,6 +95,21 @@ final class RuleVersions {
           + Durations.format(absence.grace())
           + ",on_repeat_start="
           + absence.onRepeatStart()
+          + "}";
+    }
+    if (detector instanceof SequenceSpec sequence) {
+      return "sequence{steps="
+          + sequence.steps().stream()
+              .map(EventFilter::canonical)
+              .collect(Collectors.joining(",", "[", "]"))
+          + ",correlate_by="
+          + sequence.correlateBy()
+          + ",within="
+          + Durations.format(sequence.within())
+          + ",fire_on="
+          + sequence.fireOn().name().toLowerCase(Locale.ROOT)
+          + ",at_step="
+          + new TreeSet<>(sequence.atStep())
           + "}";
     }
     // kinds added later: records print every component, deterministically

@@ -189,10 +189,10 @@ class RuleLoaderTest {
         "count: 20 | count: 20, withn: 5m | config/rules/cart.yaml:5:48 rule cart-abandon:"
             + " detect.threshold.withn: unknown field, did you mean `within`?",
         "threshold: | thresold: | config/rules/cart.yaml:5:5 rule cart-abandon: detect.thresold:"
-            + " unknown detector kind, did you mean `threshold`? (known kinds: absence, threshold, velocity)",
+            + " unknown detector kind, did you mean `threshold`? (known kinds: absence, sequence, threshold, velocity)",
         "threshold: | histogram: | config/rules/cart.yaml:5:5 rule cart-abandon:"
-            + " detect.histogram: unknown detector kind (known kinds: absence, threshold,"
-            + " velocity)",
+            + " detect.histogram: unknown detector kind (known kinds: absence, sequence,"
+            + " threshold, velocity)",
         "cooldown: 1h | cooldown: -1h | config/rules/cart.yaml:6:13 rule cart-abandon: cooldown:"
             + " must be a duration such as 500ms, 60s, 5m, 1h, 30d or 1h30m (units d, h, m, s, ms;"
             + " largest first), was \"-1h\"",
@@ -232,12 +232,12 @@ class RuleLoaderTest {
       delimiter = '|',
       value = {
         "detect: {} | config/rules/cart.yaml:2:11 rule r: detect: must name a detector kind (known"
-            + " kinds: absence, threshold, velocity)",
+            + " kinds: absence, sequence, threshold, velocity)",
         "detect: 5 | config/rules/cart.yaml:2:11 rule r: detect: must be a mapping, was \"5\"",
         "notify: [] | config/rules/cart.yaml:1:3 rule r: detect: is required",
         "detect: {threshold: {group_by: [ip], count: 1, within: 1s}, histogram: {}} |"
             + " config/rules/cart.yaml:2:63 rule r: detect.histogram: unknown detector kind (known"
-            + " kinds: absence, threshold, velocity)",
+            + " kinds: absence, sequence, threshold, velocity)",
         "detect: {threshold: [ip]} | config/rules/cart.yaml:2:23 rule r: detect.threshold: must"
             + " be a mapping, was a list"
       })
