@@ -29,10 +29,12 @@ class ShippedConfigTest {
     assertThat(destinations).containsKey("demo");
     assertThat(rules.rules())
         .extracting(Rule::id)
-        .contains("repeat-ip", "impossible-travel", "cart-abandon", "inactive-user");
+        .contains(
+            "repeat-ip", "impossible-travel", "cart-abandon", "inactive-user", "checkout-funnel");
     assertThat(rules.rule("impossible-travel").orElseThrow().detector().kind())
         .isEqualTo("velocity");
     assertThat(rules.rule("cart-abandon").orElseThrow().detector().kind()).isEqualTo("absence");
+    assertThat(rules.rule("checkout-funnel").orElseThrow().detector().kind()).isEqualTo("sequence");
   }
 
   @Test
