@@ -198,6 +198,99 @@ class GatewayTest {
   }
 
   @Test
+  void should_detect_a_completed_funnel_and_deliver_its_steps(VertxTestContext ctx)
+      throws Exception {
+    startReceiver(n -> 204);
+    start(
+        new TestGateway(dir)
+            .rules(
+                """
+                - id: funnel
+                  detect:
+                    sequence:
+                      steps:
+                        - on: [view_product]
+                        - on: [add_to_cart]
+                        - on: [order_completed]
+                          where: "event.properties.total > 0"
+                      correlate_by: [userId]
+                      within: 1h
+                  notify: [sink]
+                """)
+            .destinations(sink()));
+    JsonObject paid = new JsonObject().put("total", 42.5);
+    String batch =
+        batchOf(
+            funnelStep("v1", "view_product", "u1", "2026-11-21T08:00:00Z", null),
+            funnelStep("v2", "view_product", "u2", "2026-11-21T08:01:00Z", null),
+            funnelStep("c1", "add_to_cart", "u1", "2026-11-21T08:10:00Z", null),
+            funnelStep(
+                "free",
+                "order_completed",
+                "u1",
+                "2026-11-21T08:15:00Z",
+                paid.copy().put("total", 0)),
+            funnelStep("o2", "order_completed", "u2", "2026-11-21T08:16:00Z", paid),
+            funnelStep("o1", "order_completed", "u1", "2026-11-21T08:20:00Z", paid));
+
+    post(batch)
+        .compose(
+            response -> {
+              ctx.verify(() -> assertThat(response.statusCode()).isEqualTo(202));
+              return receiver.first();
+            })
+        .compose(
+            request -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(
+                            new WebhookSigner(SECRET)
+                                .verify(
+                                    request.headers().get("webhook-id"),
+                                    request.headers().get("webhook-timestamp"),
+                                    request.body(),
+                                    request.headers().get("webhook-signature"),
+                                    Instant.now()))
+                        .as("signature verifies")
+                        .isTrue();
+                    JsonObject body = new JsonObject(request.body());
+                    assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("funnel");
+                    assertThat(body.getJsonObject("key"))
+                        .isEqualTo(new JsonObject().put("userId", "u1"));
+                    assertThat(body.getInteger("count")).isEqualTo(3);
+                    assertThat(body.getJsonObject("values").getInteger("steps")).isEqualTo(3);
+                    assertThat(body.getJsonObject("values").getDouble("seconds")).isEqualTo(1200.0);
+                    assertThat(body.getJsonObject("events").getJsonArray("ids"))
+                        .as("the order without a total is no step")
+                        .containsExactly("v1", "c1", "o1");
+                    assertThat(body.getJsonObject("window"))
+                        .isEqualTo(
+                            new JsonObject()
+                                .put("start", "2026-11-21T08:00:00Z")
+                                .put("end", "2026-11-21T08:20:00Z"));
+                  });
+              MongoClient mongo = TestGateway.mongo(vertx, gateway);
+              return mongo.find("detections", new JsonObject()).onComplete(ar -> mongo.close());
+            })
+        .onComplete(
+            ctx.succeeding(
+                detections ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(detections)
+                              .as("u2 skipped the cart: no detection")
+                              .singleElement()
+                              .satisfies(
+                                  d -> {
+                                    assertThat(d.getString("ruleId")).isEqualTo("funnel");
+                                    assertThat(d.getString("firstEventId")).isEqualTo("v1");
+                                    assertThat(d.getString("lastEventId")).isEqualTo("o1");
+                                  });
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void should_retry_a_failing_destination_with_the_same_webhook_id(VertxTestContext ctx)
       throws Exception {
     startReceiver(n -> n <= 2 ? 500 : 204);
@@ -492,6 +585,17 @@ class GatewayTest {
         .put("userId", "u1")
         .put("timestamp", timestamp)
         .put("geo", geo);
+  }
+
+  private static JsonObject funnelStep(
+      String id, String type, String userId, String timestamp, JsonObject properties) {
+    JsonObject event =
+        new JsonObject()
+            .put("id", id)
+            .put("type", type)
+            .put("userId", userId)
+            .put("timestamp", timestamp);
+    return properties == null ? event : event.put("properties", properties);
   }
 
   private static String batchOf(JsonObject... events) {
