@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Absence timers end to end: fired by the gateway's tick, persisted in MongoDB, restored after a
- * restart (overdue ones fire once, the others keep their deadlines).
+ * Absence and sequence timers end to end: fired by the gateway's tick, persisted in MongoDB,
+ * restored after a restart (overdue ones fire once, the others keep their deadlines).
  */
 @ExtendWith(VertxExtension.class)
 class TimersGatewayTest {
@@ -43,6 +43,22 @@ class TimersGatewayTest {
             cancel: {on: [order_completed]}
             correlate_by: [userId]
             after: 1h
+        notify: [sink]
+      """;
+
+  static final String CHECKOUT_DROPOFF =
+      """
+      - id: checkout-dropoff
+        detect:
+          sequence:
+            steps:
+              - on: [view_product]
+              - on: [add_to_cart]
+              - on: [begin_checkout]
+            correlate_by: [userId]
+            within: 1h
+            fire_on: timeout_at_step
+            at_step: 3
         notify: [sink]
       """;
 
@@ -68,7 +84,7 @@ class TimersGatewayTest {
 
   @Test
   void should_fire_an_absence_timer_from_the_tick_and_deliver_it() throws Exception {
-    start(InstantSource.system());
+    start(InstantSource.system(), CART_ABANDON);
     Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
 
     // u1 added to cart two hours ago and never ordered: due an hour ago, fires at the next tick;
@@ -94,7 +110,7 @@ class TimersGatewayTest {
 
   @Test
   void should_restore_timers_after_a_restart_firing_overdue_ones_once() throws Exception {
-    start(InstantSource.system());
+    start(InstantSource.system(), CART_ABANDON);
     Instant now = Instant.now();
     await(
         post(
@@ -108,7 +124,7 @@ class TimersGatewayTest {
 
     // back 45 minutes later: u1's timer (due in 30m) is overdue, u2's (due in 65m) is not
     InstantSource later = InstantSource.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(45));
-    start(later);
+    start(later, CART_ABANDON);
     GatewayTest.Receiver.Request request = await(receiver.first());
 
     assertThat(new JsonObject(request.body()).getJsonObject("key").getString("userId"))
@@ -123,13 +139,61 @@ class TimersGatewayTest {
     assertThat(receiver.requests).hasSize(1);
   }
 
+  @Test
+  void should_keep_a_sequence_in_progress_across_a_restart_and_fire_its_drop_off_once()
+      throws Exception {
+    start(InstantSource.system(), CHECKOUT_DROPOFF);
+    Instant now = Instant.now();
+    // u1 viewed 50 minutes ago and added to cart 30 minutes ago: due in 10 minutes, waiting for
+    // checkout; u2 went through every step, so its sequence ended without a drop-off
+    await(
+        post(
+            batchOf(
+                event("v1", "view_product", "u1", now.minus(Duration.ofMinutes(50))),
+                event("c1", "add_to_cart", "u1", now.minus(Duration.ofMinutes(30))),
+                event("v2", "view_product", "u2", now.minus(Duration.ofMinutes(50))),
+                event("c2", "add_to_cart", "u2", now.minus(Duration.ofMinutes(40))),
+                event("b2", "begin_checkout", "u2", now.minus(Duration.ofMinutes(35))))));
+    MongoClient before = TestGateway.mongo(vertx, gateway);
+    JsonObject saved = await(eventually(() -> timers(before), 1)).get(0);
+    before.close();
+    assertThat(saved.getJsonArray("key")).isEqualTo(new JsonArray().add("u1"));
+    assertThat(saved.getInteger("count")).isEqualTo(2);
+    assertThat(saved.getJsonArray("eventIds")).isEqualTo(new JsonArray().add("v1").add("c1"));
+    assertThat(saved.getLong("lastEventAt"))
+        .isEqualTo(now.minus(Duration.ofMinutes(30)).toEpochMilli());
+    stop();
+
+    // back 15 minutes later: u1's sequence ran out 5 minutes ago
+    start(
+        InstantSource.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(15)),
+        CHECKOUT_DROPOFF);
+    GatewayTest.Receiver.Request request = await(receiver.first());
+
+    JsonObject body = new JsonObject(request.body());
+    assertThat(body.getJsonObject("rule").getString("id")).isEqualTo("checkout-dropoff");
+    assertThat(body.getJsonObject("key").getString("userId")).isEqualTo("u1");
+    assertThat(body.getJsonObject("values").getInteger("missingStep")).isEqualTo(3);
+    assertThat(body.getJsonObject("values").getString("missingTypes")).isEqualTo("begin_checkout");
+    assertThat(body.getJsonObject("values").getInteger("stepsDone")).isEqualTo(2);
+    assertThat(body.getJsonObject("events").getJsonArray("ids")).containsExactly("v1", "c1");
+    assertThat(Instant.parse(body.getJsonObject("window").getString("end")).toEpochMilli())
+        .as("the deadline: first step + within")
+        .isEqualTo(now.minus(Duration.ofMinutes(50)).plus(Duration.ofHours(1)).toEpochMilli());
+    MongoClient mongo = TestGateway.mongo(vertx, gateway);
+    assertThat(await(eventually(() -> mongo.count("timers", new JsonObject()), 0L))).isZero();
+    assertThat(await(mongo.count("detections", new JsonObject()))).isEqualTo(1);
+    mongo.close();
+    assertThat(receiver.requests).hasSize(1);
+  }
+
   // --- helpers ---------------------------------------------------------------------------
 
-  private void start(InstantSource clock) throws Exception {
+  private void start(InstantSource clock, String rules) throws Exception {
     gateway =
         await(
             new TestGateway(dir)
-                .rules(CART_ABANDON)
+                .rules(rules)
                 .destinations(
                     """
                     - id: sink

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Document: {@code _id} = rule id + {@code "|"} + the key as a JSON array; {@code rule}, {@code
  * version}, {@code fingerprint} (a restore takes only timers of the same rule definition), {@code
- * key}, {@code startedAt} and {@code due} (epoch milliseconds), {@code eventIds}, {@code count}.
+ * key}, {@code startedAt}, {@code due} and {@code lastEventAt} (epoch milliseconds), {@code
+ * eventIds}, {@code count}. A document without {@code lastEventAt} (written before it existed)
+ * reads as one whose newest event is its start.
  */
 public final class MongoTimerStore {
 
@@ -281,6 +283,7 @@ public final class MongoTimerStore {
         .put("key", new JsonArray(new ArrayList<>(timer.key())))
         .put("startedAt", timer.startedAt().toEpochMilli())
         .put("due", timer.due().toEpochMilli())
+        .put("lastEventAt", timer.lastEventAt().toEpochMilli())
         .put("eventIds", new JsonArray(new ArrayList<>(timer.eventIds())))
         .put("count", timer.count());
   }
@@ -288,11 +291,14 @@ public final class MongoTimerStore {
   static TimerState fromDocument(JsonObject doc) {
     List<Object> key = new ArrayList<>(doc.getJsonArray("key").getList());
     List<String> eventIds = doc.getJsonArray("eventIds").stream().map(String::valueOf).toList();
+    Instant startedAt = Instant.ofEpochMilli(doc.getLong("startedAt"));
+    Long lastEventAt = doc.getLong("lastEventAt");
     return new TimerState(
         key,
-        Instant.ofEpochMilli(doc.getLong("startedAt")),
+        startedAt,
         Instant.ofEpochMilli(doc.getLong("due")),
         eventIds,
-        doc.getInteger("count"));
+        doc.getInteger("count"),
+        lastEventAt == null ? startedAt : Instant.ofEpochMilli(lastEventAt));
   }
 }

@@ -41,6 +41,16 @@ class MongoTimerStoreTest {
             after: 1h
       """;
 
+  static final String FUNNEL =
+      """
+      - id: funnel
+        detect:
+          sequence:
+            steps: [{on: [view_product]}, {on: [add_to_cart]}, {on: [order_completed]}]
+            correlate_by: [userId]
+            within: 1h
+      """;
+
   static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
   MongoServer server;
@@ -140,6 +150,38 @@ class MongoTimerStoreTest {
             }));
 
     assertThat(await(mongo.count(MongoTimerStore.COLLECTION, new JsonObject()))).isZero();
+  }
+
+  @Test
+  void should_restore_a_sequence_timer_with_the_time_of_its_last_step() throws Exception {
+    Rule funnel = RuleLoader.loadText("rules.yaml", FUNNEL, Set.of()).rule("funnel").orElseThrow();
+    TimerState twoSteps =
+        new TimerState(
+            List.of("u1"), T0, T0.plusSeconds(3600), List.of("v1", "c1"), 2, T0.plusSeconds(1200));
+    await(
+        onContext(
+            () -> {
+              store.saved(funnel, twoSteps);
+              return store.drain();
+            }));
+    DetectionEngine engine =
+        new DetectionEngine(
+            List.of(funnel),
+            InstantSource.system(),
+            DetectorLimits.defaults(),
+            EngineObserver.NOOP);
+
+    assertThat(await(onContext(() -> store.restore(engine)))).isEqualTo(1);
+    assertThat(engine.timers("funnel")).containsExactly(twoSteps);
+  }
+
+  @Test
+  void should_read_a_timer_stored_without_last_event_at_as_one_whose_newest_event_is_its_start() {
+    JsonObject document = MongoTimerStore.toDocument(cart, timer("u1", 1));
+    document.remove("lastEventAt");
+
+    assertThat(MongoTimerStore.fromDocument(document)).isEqualTo(timer("u1", 1));
+    assertThat(MongoTimerStore.fromDocument(document).lastEventAt()).isEqualTo(T0);
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {
