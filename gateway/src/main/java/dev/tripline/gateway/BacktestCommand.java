@@ -6,10 +6,12 @@ import dev.tripline.gateway.backtest.BacktestReport;
 import dev.tripline.gateway.backtest.TextReport;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.store.StoreUnavailableException;
+import dev.tripline.rules.Durations;
 import dev.tripline.rules.RuleSet;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -22,11 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code backtest [DIR] --from T --to T [--config FILE] [--compare] [--json]}: replays the stored
- * events whose event time lies in [{@code --from}, {@code --to}) through the rules under {@code
- * DIR} (default: the config's {@code rules.dir}) and, with {@code --compare}, through the config's
- * {@code rules.dir} side by side; prints per rule the detections, keys and webhooks they would have
- * made ({@link Backtest}). Nothing is stored or sent.
+ * {@code backtest [DIR] --from T --to T [--config FILE] [--compare] [--json] [--read-timeout D]}:
+ * replays the stored events whose event time lies in [{@code --from}, {@code --to}) through the
+ * rules under {@code DIR} (default: the config's {@code rules.dir}) and, with {@code --compare},
+ * through the config's {@code rules.dir} side by side; prints per rule the detections, keys and
+ * webhooks they would have made ({@link Backtest}). Nothing is stored or sent.
  *
  * <p>Exit status: 0 with a report; 1 when the store cannot be reached or read; 2 for bad arguments,
  * an invalid config or destinations file, or rules that do not load (printed as {@code validate}
@@ -40,7 +42,7 @@ final class BacktestCommand {
 
   static final String USAGE_LINE =
       "usage: java -jar tripline.jar backtest [DIR] --from 2026-11-01T00:00:00Z"
-          + " --to 2026-11-08T00:00:00Z [--config FILE] [--compare] [--json]";
+          + " --to 2026-11-08T00:00:00Z [--config FILE] [--compare] [--json] [--read-timeout 5m]";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -62,7 +64,8 @@ final class BacktestCommand {
       Instant from,
       Instant to,
       boolean compare,
-      boolean json) {
+      boolean json,
+      Duration readTimeout) {
 
     /**
      * @throws IllegalArgumentException naming the option, the value and the constraint
@@ -74,6 +77,7 @@ final class BacktestCommand {
       Instant to = null;
       boolean compare = false;
       boolean json = false;
+      Duration readTimeout = null;
       for (int i = 0; i < options.size(); i++) {
         String option = options.get(i);
         switch (option) {
@@ -82,6 +86,9 @@ final class BacktestCommand {
           case "--to" -> to = instant(option, once(option, to, value(options, ++i, option)));
           case "--compare" -> compare = true;
           case "--json" -> json = true;
+          case "--read-timeout" ->
+              readTimeout =
+                  duration(option, once(option, readTimeout, value(options, ++i, option)));
           default -> {
             if (option.startsWith("-") || dir != null) {
               throw new IllegalArgumentException("unknown option: " + option);
@@ -106,7 +113,22 @@ final class BacktestCommand {
           from,
           to,
           compare,
-          json);
+          json,
+          readTimeout == null ? Backtest.DEFAULT_READ_TIMEOUT : readTimeout);
+    }
+
+    private static Duration duration(String option, String text) {
+      Duration duration;
+      try {
+        duration = Durations.parse(text);
+      } catch (IllegalArgumentException e) {
+        duration = Duration.ZERO;
+      }
+      if (duration.isZero()) {
+        throw new IllegalArgumentException(
+            option + ": must be " + Durations.ACCEPTED + " and > 0s, was \"" + text + "\"");
+      }
+      return duration;
     }
 
     private static String value(List<String> options, int i, String option) {
@@ -184,7 +206,7 @@ final class BacktestCommand {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      BacktestReport report = Backtest.run(vertx, config.mongo(), plan).await();
+      BacktestReport report = Backtest.run(vertx, config.mongo(), args.readTimeout(), plan).await();
       out.print(args.json() ? report.toJson().encodePrettily() + "\n" : TextReport.render(report));
       return OK;
     } catch (StoreUnavailableException e) {

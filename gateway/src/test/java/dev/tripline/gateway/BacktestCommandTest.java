@@ -2,12 +2,16 @@ package dev.tripline.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
 import dev.tripline.gateway.store.EventStoreOptions;
 import dev.tripline.gateway.store.MongoEventStore;
 import dev.tripline.gateway.store.StoreClients;
 import dev.tripline.rules.Event;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,6 +31,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -430,6 +435,46 @@ class BacktestCommandTest {
                 + " (database tripline) within 300 ms (mongo.timeout)\n");
   }
 
+  @Test
+  void should_give_up_when_the_store_goes_quiet_for_the_read_timeout() throws IOException {
+    CountDownLatch release = new CountDownLatch(1);
+    MongoServer stalling =
+        new MongoServer(
+            new MemoryBackend() {
+              @Override
+              public Document handleCommand(
+                  Channel channel, String database, String command, Document query) {
+                if (command.equals("find")) {
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                return super.handleCommand(channel, database, command, query);
+              }
+            });
+    stalling.bind("127.0.0.1", 0);
+    int port = stalling.getLocalAddress().getPort();
+    try {
+      int status =
+          backtest(
+              config("mongo: {uri: \"mongodb://127.0.0.1:" + port + "\", timeout: 2s}\n"),
+              candidate,
+              "--read-timeout",
+              "300ms");
+
+      assertThat(status).isEqualTo(BacktestCommand.STORE_FAILED);
+      assertThat(err())
+          .isEqualTo(
+              "tripline: cannot backtest: no events from the store within 300ms"
+                  + " (--read-timeout)\n");
+    } finally {
+      release.countDown();
+      stalling.shutdownNow();
+    }
+  }
+
   // --- usage errors ---
 
   @Test
@@ -462,6 +507,14 @@ class BacktestCommandTest {
     assertThat(run("--config", config.toString(), "--from", FROM.toString(), "--to"))
         .isEqualTo(BacktestCommand.USAGE);
     assertThat(err()).startsWith("tripline: --to: needs a value\n");
+
+    err.reset();
+    assertThat(run("--from", FROM.toString(), "--to", TO.toString(), "--read-timeout", "0s"))
+        .isEqualTo(BacktestCommand.USAGE);
+    assertThat(err())
+        .startsWith(
+            "tripline: --read-timeout: must be a duration such as 500ms, 60s, 5m, 1h, 30d or 1h30m"
+                + " (units d, h, m, s, ms; largest first) and > 0s, was \"0s\"\n");
 
     err.reset();
     assertThat(run("--from", FROM.toString(), "--to", TO.toString(), "--verbose"))

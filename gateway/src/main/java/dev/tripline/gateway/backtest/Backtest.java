@@ -7,6 +7,7 @@ import dev.tripline.rules.RuleSet;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +22,9 @@ public final class Backtest {
 
   /** Events per batch read from the store. */
   static final int BATCH_SIZE = 1000;
+
+  /** How long a read waits for the store by default. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
 
   private Backtest() {}
 
@@ -58,32 +62,38 @@ public final class Backtest {
   /**
    * Runs a backtest on a context of its own.
    *
+   * @param readTimeout the longest wait for the next events from the store, the first included (a
+   *     store without an index on {@code timestamp} sorts the whole range before it replies)
    * @return the report; fails with {@link dev.tripline.gateway.store.StoreUnavailableException}
    *     when the store cannot be reached or read, or with {@link IllegalArgumentException} when the
    *     configuration or a rule cannot be used
    */
-  public static Future<BacktestReport> run(Vertx vertx, GatewayConfig.Mongo mongo, Plan plan) {
+  public static Future<BacktestReport> run(
+      Vertx vertx, GatewayConfig.Mongo mongo, Duration readTimeout, Plan plan) {
     Promise<BacktestReport> report = Promise.promise();
     // one context for the reads and the engines, which are single-threaded
-    vertx.getOrCreateContext().runOnContext(v -> replay(vertx, mongo, plan).onComplete(report));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(v -> replay(vertx, mongo, readTimeout, plan).onComplete(report));
     return report.future();
   }
 
-  private static Future<BacktestReport> replay(Vertx vertx, GatewayConfig.Mongo mongo, Plan plan) {
+  private static Future<BacktestReport> replay(
+      Vertx vertx, GatewayConfig.Mongo mongo, Duration readTimeout, Plan plan) {
     Replay replay;
     try {
       replay = new Replay(plan.from(), plan.to(), plan.candidate(), plan.live(), plan.limits());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return StoreAccess.open(vertx, mongo)
+    return StoreAccess.open(vertx, mongo, readTimeout)
         .compose(
             access ->
                 new StoredEvents(
                         vertx,
                         access.client(),
                         EventStoreOptions.DEFAULT_COLLECTION,
-                        mongo.timeout(),
+                        readTimeout,
                         BATCH_SIZE)
                     .forEach(plan.from(), plan.to(), replay::accept)
                     .map(skipped -> replay.finish(access.description(), skipped))

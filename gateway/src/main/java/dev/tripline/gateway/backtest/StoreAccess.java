@@ -9,11 +9,13 @@ import dev.tripline.gateway.store.StoreClients;
 import dev.tripline.gateway.store.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * The MongoDB a backtest reads from, through the Vert.x MongoDB client: the configured {@code
  * mongo.uri}; without one, the embedded store of a gateway running on 127.0.0.1:{@code
  * mongo.embedded.port}; when nothing answers there, the embedded store's data file, opened
- * read-only. Each step times out after {@code mongo.timeout}.
+ * read-only. Finding and pinging the store time out after {@code mongo.timeout}; reads after the
+ * backtest's read timeout, since a store may sort a whole range before its first reply.
  */
 final class StoreAccess {
 
@@ -52,7 +55,7 @@ final class StoreAccess {
    * @return fails with {@link StoreUnavailableException} naming what was tried, or with {@link
    *     IllegalArgumentException} when {@code mongo.uri} is not a connection string
    */
-  static Future<StoreAccess> open(Vertx vertx, GatewayConfig.Mongo mongo) {
+  static Future<StoreAccess> open(Vertx vertx, GatewayConfig.Mongo mongo, Duration readTimeout) {
     if (mongo.uri().isPresent()) {
       String uri = mongo.uri().get();
       String hosts;
@@ -63,7 +66,7 @@ final class StoreAccess {
             new IllegalArgumentException(
                 "mongo.uri: must be a MongoDB connection string: " + e.getMessage()));
       }
-      return connect(vertx, mongo, uri, "MongoDB at " + hosts, null);
+      return connect(vertx, mongo, readTimeout, uri, "MongoDB at " + hosts, null);
     }
     int port = mongo.embeddedPort();
     String address = "127.0.0.1:" + port;
@@ -75,6 +78,7 @@ final class StoreAccess {
             return connect(
                 vertx,
                 mongo,
+                readTimeout,
                 "mongodb://" + address,
                 "the embedded store of the gateway on " + address,
                 null);
@@ -93,8 +97,7 @@ final class StoreAccess {
                     null));
           }
           Path file = mongo.embeddedDataDir().resolve(EmbeddedMongoOptions.H2_FILE_NAME);
-          return vertx
-              .executeBlocking(() -> EmbeddedMongo.openReadOnly(mongo.embeddedDataDir()))
+          return openReadOnly(vertx, mongo.embeddedDataDir())
               .recover(
                   e ->
                       Future.failedFuture(
@@ -105,10 +108,24 @@ final class StoreAccess {
                       connect(
                           vertx,
                           mongo,
+                          readTimeout,
                           embedded.connectionString(),
                           "the embedded store " + file + " (read-only)",
                           embedded));
         });
+  }
+
+  /**
+   * Opens the data file on a worker of its own: the embedded server rebuilds its indexes from every
+   * stored document when it opens a file (about 30 s for 200,000 events here), longer than Vert.x
+   * lets a shared worker run before it warns.
+   */
+  private static Future<EmbeddedMongo> openReadOnly(Vertx vertx, Path dataDir) {
+    WorkerExecutor opener =
+        vertx.createSharedWorkerExecutor("tripline-backtest-open", 1, 1, TimeUnit.HOURS);
+    return opener
+        .executeBlocking(() -> EmbeddedMongo.openReadOnly(dataDir))
+        .eventually(opener::close);
   }
 
   private static String hint(int port) {
@@ -133,6 +150,7 @@ final class StoreAccess {
   private static Future<StoreAccess> connect(
       Vertx vertx,
       GatewayConfig.Mongo mongo,
+      Duration readTimeout,
       String connectionString,
       String description,
       EmbeddedMongo opened) {
@@ -143,7 +161,7 @@ final class StoreAccess {
             .put("db_name", mongo.database())
             .put("serverSelectionTimeoutMS", timeoutMs)
             .put("connectTimeoutMS", timeoutMs)
-            .put("socketTimeoutMS", timeoutMs);
+            .put("socketTimeoutMS", readTimeout.toMillis());
     MongoClient client = StoreClients.create(vertx, config, "tripline-backtest");
     StoreAccess access = new StoreAccess(vertx, client, description, opened);
     return client

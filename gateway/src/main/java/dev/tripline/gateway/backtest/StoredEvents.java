@@ -1,7 +1,9 @@
 package dev.tripline.gateway.backtest;
 
+import com.mongodb.MongoSocketReadTimeoutException;
 import dev.tripline.gateway.store.EventDocuments;
 import dev.tripline.gateway.store.StoreUnavailableException;
+import dev.tripline.rules.Durations;
 import dev.tripline.rules.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,8 +21,8 @@ import java.util.function.Consumer;
  * Reads the stored events whose event time lies in a range, in event-time order ({@code _id} breaks
  * ties), through one cursor: the client holds at most one batch, never the whole range.
  *
- * <p>A stream has no single reply to time out, so the read fails when no batch arrives for {@code
- * timeout} (the first may take a while when the store sorts a large range without an index). A
+ * <p>A stream has no single reply to time out, so the read fails when no event arrives for {@code
+ * timeout}; the first may take a while when the store sorts a large range without an index. A
  * stored document that is not an event is skipped and counted; the first such problem is kept for
  * the report.
  */
@@ -95,18 +97,24 @@ final class StoredEvents {
           .exceptionHandler(
               e ->
                   done.tryFail(
-                      new StoreUnavailableException("cannot read events: " + e.getMessage(), e)))
+                      e instanceof MongoSocketReadTimeoutException
+                          ? quiet(e)
+                          : new StoreUnavailableException(
+                              "cannot read events: " + e.getMessage(), e)))
           .endHandler(v -> done.tryComplete(new Skipped(skipped, firstProblem)))
           .handler(this::accept);
     }
 
     private void checkQuiet() {
       if (System.nanoTime() - lastReplyNanos > timeout.toNanos()) {
-        done.tryFail(
-            new StoreUnavailableException(
-                "no events from the store within " + timeout.toMillis() + " ms (mongo.timeout)",
-                null));
+        done.tryFail(quiet(null));
       }
+    }
+
+    private StoreUnavailableException quiet(Throwable cause) {
+      return new StoreUnavailableException(
+          "no events from the store within " + Durations.format(timeout) + " (--read-timeout)",
+          cause);
     }
 
     private void accept(JsonObject doc) {
