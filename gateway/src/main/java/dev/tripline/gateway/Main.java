@@ -32,7 +32,7 @@ public final class Main {
              java -jar tripline.jar validate [DIR] [--config FILE]
              java -jar tripline.jar test [DIR] [--config FILE]
              java -jar tripline.jar backtest [DIR] --from T --to T [--config FILE]
-                                    [--compare] [--json]
+                                    [--compare] [--json] [--read-timeout 5m]
              java -jar tripline.jar receiver [--port 9000] [--secret whsec_...]
 
         serve      run the gateway (default); config from FILE or config/tripline.yaml,
@@ -44,7 +44,8 @@ public final class Main {
         backtest   replay the stored events with event time in [T, T) through the rules
                    under DIR in event time, sending nothing; per rule: detections, keys,
                    webhooks; --compare puts the config's rules.dir side by side; --json
-                   for machine output; exit 1 if the store cannot be read
+                   for machine output; --read-timeout bounds each wait for events;
+                   exit 1 if the store cannot be read
         receiver   a demo webhook receiver that verifies Standard Webhooks signatures
                    and prints each delivery
       """;

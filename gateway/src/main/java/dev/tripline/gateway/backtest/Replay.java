@@ -55,11 +55,6 @@ final class Replay {
     events++;
   }
 
-  /** Events replayed so far. */
-  long events() {
-    return events;
-  }
-
   /** Fires the timers due by {@code to}, then reports. Call once, after the last event. */
   BacktestReport finish(String store, StoredEvents.Skipped skipped) {
     clock.moveTo(to);

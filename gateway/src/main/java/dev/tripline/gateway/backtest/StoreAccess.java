@@ -73,46 +73,55 @@ final class StoreAccess {
     Future<Boolean> answers =
         port == 0 ? Future.succeededFuture(false) : answers(vertx, port, mongo);
     return answers.compose(
-        yes -> {
-          if (yes) {
-            return connect(
-                vertx,
-                mongo,
-                readTimeout,
-                "mongodb://" + address,
-                "the embedded store of the gateway on " + address,
-                null);
-          }
-          String nobody =
-              port == 0
-                  ? "mongo.embedded.port is 0, so no running gateway can be found"
-                  : "no gateway answers on " + address;
-          if (!mongo.embeddedBackend().equals("h2")) {
-            return Future.failedFuture(
-                new StoreUnavailableException(
-                    nobody
-                        + ", and the embedded "
-                        + mongo.embeddedBackend()
-                        + " backend keeps no events once its gateway stops",
-                    null));
-          }
-          Path file = mongo.embeddedDataDir().resolve(EmbeddedMongoOptions.H2_FILE_NAME);
-          return openReadOnly(vertx, mongo.embeddedDataDir())
-              .recover(
-                  e ->
-                      Future.failedFuture(
-                          new StoreUnavailableException(
-                              nobody + ", and " + e.getMessage() + hint(port), e)))
-              .compose(
-                  embedded ->
-                      connect(
-                          vertx,
-                          mongo,
-                          readTimeout,
-                          embedded.connectionString(),
-                          "the embedded store " + file + " (read-only)",
-                          embedded));
-        });
+        yes ->
+            yes
+                ? connect(
+                    vertx,
+                    mongo,
+                    readTimeout,
+                    "mongodb://" + address,
+                    "the embedded store of the gateway on " + address,
+                    null)
+                : fromDataFile(
+                    vertx,
+                    mongo,
+                    readTimeout,
+                    port == 0
+                        ? "mongo.embedded.port is 0, so no running gateway can be found"
+                        : "no gateway answers on " + address));
+  }
+
+  /** The embedded store's data file, opened read-only, since no gateway serves it. */
+  private static Future<StoreAccess> fromDataFile(
+      Vertx vertx, GatewayConfig.Mongo mongo, Duration readTimeout, String nobody) {
+    if (!mongo.embeddedBackend().equals("h2")) {
+      return Future.failedFuture(
+          new StoreUnavailableException(
+              nobody
+                  + ", and the embedded "
+                  + mongo.embeddedBackend()
+                  + " backend keeps no events once its gateway stops",
+              null));
+    }
+    Path file = mongo.embeddedDataDir().resolve(EmbeddedMongoOptions.H2_FILE_NAME);
+    String hint =
+        mongo.embeddedPort() == 0
+            ? ""
+            : " (a gateway on another port? set mongo.embedded.port to the port it listens on)";
+    return openReadOnly(vertx, mongo.embeddedDataDir())
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new StoreUnavailableException(nobody + ", and " + e.getMessage() + hint, e)))
+        .compose(
+            embedded ->
+                connect(
+                    vertx,
+                    mongo,
+                    readTimeout,
+                    embedded.connectionString(),
+                    "the embedded store " + file + " (read-only)",
+                    embedded));
   }
 
   /**
@@ -126,12 +135,6 @@ final class StoreAccess {
     return opener
         .executeBlocking(() -> EmbeddedMongo.openReadOnly(dataDir))
         .eventually(opener::close);
-  }
-
-  private static String hint(int port) {
-    return port == 0
-        ? ""
-        : " (a gateway on another port? set mongo.embedded.port to the port it listens on)";
   }
 
   /** Whether anything accepts a TCP connection on 127.0.0.1:{@code port}. */
