@@ -10,6 +10,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code serve} (the default) runs the gateway, {@code validate} and {@code test}
- * check rule files and run their fixtures ({@link RulesCommand}), {@code receiver} runs the demo
- * webhook receiver.
+ * check rule files and run their fixtures ({@link RulesCommand}), {@code backtest} replays stored
+ * events through rules ({@link BacktestCommand}), {@code receiver} runs the demo webhook receiver.
  */
 public final class Main {
 
@@ -30,6 +31,8 @@ public final class Main {
       usage: java -jar tripline.jar [serve] [--config FILE]
              java -jar tripline.jar validate [DIR] [--config FILE]
              java -jar tripline.jar test [DIR] [--config FILE]
+             java -jar tripline.jar backtest [DIR] --from T --to T [--config FILE]
+                                    [--compare] [--json] [--read-timeout 5m]
              java -jar tripline.jar receiver [--port 9000] [--secret whsec_...]
 
         serve      run the gateway (default); config from FILE or config/tripline.yaml,
@@ -38,6 +41,11 @@ public final class Main {
                    gateway would at start; prints every problem; exit 1 if any
         test       validate, then run the *.test.yaml fixtures under DIR in memory with a
                    fake clock; prints a diff per failing test; exit 1 if any fails
+        backtest   replay the stored events with event time in [T, T) through the rules
+                   under DIR in event time, sending nothing; per rule: detections, keys,
+                   webhooks; --compare puts the config's rules.dir side by side; --json
+                   for machine output; --read-timeout bounds each wait for events;
+                   exit 1 if the store cannot be read
         receiver   a demo webhook receiver that verifies Standard Webhooks signatures
                    and prints each delivery
       """;
@@ -57,6 +65,10 @@ public final class Main {
         case "serve" -> serve(options);
         case "validate" -> System.exit(rulesCommand().validate(options, DEFAULT_CONFIG));
         case "test" -> System.exit(rulesCommand().test(options, DEFAULT_CONFIG));
+        case "backtest" ->
+            System.exit(
+                new BacktestCommand(System.out, System.err, System.getenv(), InstantSource.system())
+                    .run(options, DEFAULT_CONFIG));
         case "receiver" -> DemoReceiver.run(options);
         case "help" -> System.out.print(USAGE);
         default -> usageError("unknown command: " + command);

@@ -1,17 +1,11 @@
 package dev.tripline.gateway;
 
-import dev.tripline.gateway.config.ConfigException;
-import dev.tripline.gateway.config.ConfigLoader;
-import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.ruletest.RuleTestCase;
 import dev.tripline.gateway.ruletest.RuleTestFixtures;
 import dev.tripline.gateway.ruletest.RuleTestRunner;
 import dev.tripline.rules.Rule;
-import dev.tripline.rules.RuleLoader;
-import dev.tripline.rules.RuleProblem;
 import dev.tripline.rules.RuleSet;
-import dev.tripline.rules.RuleValidationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,12 +39,12 @@ final class RulesCommand {
 
   private final PrintStream out;
   private final PrintStream err;
-  private final Map<String, String> env;
+  private final RuleSources sources;
 
   RulesCommand(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
     this.err = err;
-    this.env = env;
+    this.sources = new RuleSources(err, env);
   }
 
   /** What the options point at: the rules directory and the destination ids. */
@@ -63,7 +57,7 @@ final class RulesCommand {
     Loaded loaded;
     try {
       loaded = load(options, defaultConfig);
-    } catch (Exit exit) {
+    } catch (CommandExit exit) {
       return exit.status;
     }
     RuleSet rules = loaded.rules();
@@ -85,7 +79,7 @@ final class RulesCommand {
     Loaded loaded;
     try {
       loaded = load(options, defaultConfig);
-    } catch (Exit exit) {
+    } catch (CommandExit exit) {
       return exit.status;
     }
     Path rulesDir = loaded.rulesDir();
@@ -125,22 +119,14 @@ final class RulesCommand {
     return failed == 0 ? OK : FAILED;
   }
 
-  /** The options' rules, loaded; every problem printed before an {@link Exit}. */
-  private Loaded load(List<String> options, Path defaultConfig) throws Exit {
+  /** The options' rules, loaded; every problem printed before a {@link CommandExit}. */
+  private Loaded load(List<String> options, Path defaultConfig) throws CommandExit {
     Target target = target(options, defaultConfig);
-    try {
-      return new Loaded(
-          target.rulesDir(), RuleLoader.load(target.rulesDir(), target.destinations()));
-    } catch (RuleValidationException e) {
-      for (RuleProblem problem : e.problems()) {
-        out.println(problem);
-      }
-      out.printf("%s: %d problem(s)%n", target.rulesDir(), e.problems().size());
-      throw new Exit(FAILED);
-    }
+    return new Loaded(
+        target.rulesDir(), sources.rules(target.rulesDir(), target.destinations(), out, FAILED));
   }
 
-  private Target target(List<String> options, Path defaultConfig) throws Exit {
+  private Target target(List<String> options, Path defaultConfig) throws CommandExit {
     Path dir = null;
     Path configFile = defaultConfig;
     boolean configNamed = false;
@@ -153,42 +139,15 @@ final class RulesCommand {
         dir = Path.of(option);
       } else {
         err.println("tripline: unknown option: " + option);
-        throw new Exit(USAGE);
+        throw new CommandExit(USAGE);
       }
     }
-    GatewayConfig config;
-    try {
-      config = ConfigLoader.load(configFile, configNamed, env);
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      throw new Exit(USAGE);
-    }
-    if (!Files.exists(config.destinationsFile())) {
-      err.println(
-          "tripline: no destinations file at "
-              + config.destinationsFile()
-              + ", so notify: can name no destination");
-    }
-    try {
-      Set<String> destinations = DestinationsLoader.load(config.destinationsFile(), env).keySet();
-      return new Target(dir != null ? dir : config.rulesDir(), destinations);
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      throw new Exit(FAILED);
-    }
+    GatewayConfig config = sources.config(configFile, configNamed, USAGE);
+    Set<String> destinations = sources.destinations(config, FAILED);
+    return new Target(dir != null ? dir : config.rulesDir(), destinations);
   }
 
   private static String describe(Rule rule) {
     return rule.id() + " " + rule.detector().kind() + " v" + rule.version();
-  }
-
-  /** Ends a command early with an exit status, its reason already printed. */
-  private static final class Exit extends Exception {
-    final int status;
-
-    Exit(int status) {
-      super(null, null, false, false);
-      this.status = status;
-    }
   }
 }

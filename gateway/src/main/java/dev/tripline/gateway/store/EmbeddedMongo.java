@@ -2,12 +2,16 @@ package dev.tripline.gateway.store;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,23 +31,17 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   private final MongoServer server;
   private final int port;
+  private final boolean readOnly;
 
-  private EmbeddedMongo(MongoServer server, int port) {
+  private EmbeddedMongo(MongoServer server, int port, boolean readOnly) {
     this.server = server;
     this.port = port;
+    this.readOnly = readOnly;
   }
 
   /** Opens the backend and binds 127.0.0.1 at {@code options.port()}. */
   public static EmbeddedMongo start(EmbeddedMongoOptions options) {
-    MongoBackend backend = openBackend(options);
-    backend.version(ReportedVersion.MONGO_5_0_WIRE_13);
-    MongoServer server = new MongoServer(backend);
-    try {
-      server.bind("127.0.0.1", options.port());
-    } catch (RuntimeException e) {
-      backend.close();
-      throw e;
-    }
+    MongoServer server = bind(openBackend(options), options.port());
     int port = server.getLocalAddress().getPort();
     log.info(
         "started embedded mongodb [port: {}, backend: {}, dir: {}]",
@@ -52,7 +50,49 @@ public final class EmbeddedMongo implements AutoCloseable {
         options.backend() == EmbeddedMongoOptions.Backend.H2
             ? options.dataDir().toAbsolutePath()
             : "-");
-    return new EmbeddedMongo(server, port);
+    return new EmbeddedMongo(server, port, false);
+  }
+
+  /**
+   * Serves the H2 data file of {@code dataDir} read-only on an ephemeral port of 127.0.0.1, for
+   * tools that read what a stopped gateway stored ({@code backtest}). Nothing is written to the
+   * file, and it is opened with a shared lock: a gateway cannot start on it meanwhile, nor can this
+   * open it while a gateway runs on it.
+   *
+   * @throws StoreUnavailableException naming the file when it does not exist or another process
+   *     holds it
+   */
+  public static EmbeddedMongo openReadOnly(Path dataDir) {
+    Path file = dataDir.resolve(EmbeddedMongoOptions.H2_FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      throw new StoreUnavailableException("there is no data file at " + file, null);
+    }
+    MVStore store;
+    try {
+      store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+    } catch (MVStoreException e) {
+      throw new StoreUnavailableException(
+          e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
+              ? file + " is locked by another process"
+              : "cannot open " + file + ": " + e.getMessage(),
+          e);
+    }
+    MongoServer server = bind(new H2Backend(store), 0);
+    int port = server.getLocalAddress().getPort();
+    log.debug("opened embedded mongodb read-only [port: {}, file: {}]", port, file);
+    return new EmbeddedMongo(server, port, true);
+  }
+
+  private static MongoServer bind(MongoBackend backend, int port) {
+    backend.version(ReportedVersion.MONGO_5_0_WIRE_13);
+    MongoServer server = new MongoServer(backend);
+    try {
+      server.bind("127.0.0.1", port);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    return server;
   }
 
   private static MongoBackend openBackend(EmbeddedMongoOptions options) {
@@ -86,6 +126,10 @@ public final class EmbeddedMongo implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
-    log.info("stopped embedded mongodb [port: {}]", port);
+    if (readOnly) {
+      log.debug("closed read-only embedded mongodb [port: {}]", port);
+    } else {
+      log.info("stopped embedded mongodb [port: {}]", port);
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,46 @@ class EmbeddedMongoTest {
       assertThat(await(fixture.store.count())).isEqualTo(3);
     }
     assertThat(dataDir).isEmptyDirectory();
+  }
+
+  @Test
+  void should_serve_a_stopped_store_read_only_and_let_go_of_it(Vertx vertx, @TempDir Path dataDir) {
+    try (StoreFixture first = new StoreFixture(vertx, dataDir)) {
+      await(first.store.insert(events("e", 10)));
+    }
+    EmbeddedMongo readOnly = EmbeddedMongo.openReadOnly(dataDir);
+    MongoClient client =
+        StoreClients.create(
+            vertx, StoreFixture.clientConfig(readOnly.connectionString()), "read-only");
+    try {
+      assertThat(await(client.count(EventStoreOptions.DEFAULT_COLLECTION, new JsonObject())))
+          .isEqualTo(10);
+    } finally {
+      await(client.close());
+      readOnly.close();
+    }
+    try (StoreFixture again = new StoreFixture(vertx, dataDir)) {
+      assertThat(await(again.store.count())).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void should_refuse_to_open_a_store_a_running_server_holds(Vertx vertx, @TempDir Path dataDir) {
+    try (StoreFixture running = new StoreFixture(vertx, dataDir)) {
+      assertThatThrownBy(() -> EmbeddedMongo.openReadOnly(dataDir))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessage(dataDir.resolve("tripline.mv.db") + " is locked by another process");
+    }
+  }
+
+  @Test
+  void should_not_create_a_store_to_open_read_only(@TempDir Path dir) {
+    Path dataDir = dir.resolve("data");
+
+    assertThatThrownBy(() -> EmbeddedMongo.openReadOnly(dataDir))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessage("there is no data file at " + dataDir.resolve("tripline.mv.db"));
+    assertThat(dataDir).doesNotExist();
   }
 
   @Test
