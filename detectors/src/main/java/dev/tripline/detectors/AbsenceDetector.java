@@ -25,10 +25,11 @@ import java.util.Optional;
  *       (inactivity: any event does both); it is applied as a cancel first, then as a start.
  *   <li>A start opens a timer: its deadline is the start's event time plus {@code after}, and it
  *       fires when the engine's clock reaches deadline plus {@code grace}.
- *   <li>A cancel closes the key's timer when its event time lies between the start and the
- *       deadline, whenever it arrives before the timer fires: so a cancel delayed on its way by up
- *       to {@code grace} still counts. A cancel older than the start belongs to an earlier episode
- *       and one after the deadline came too late; neither closes the timer.
+ *   <li>A cancel closes the key's timer when its event time lies between the start (inclusive) and
+ *       the deadline (exclusive: a cancel exactly {@code after} late is late), whenever it arrives
+ *       before the timer fires: so a cancel delayed on its way by up to {@code grace} still counts.
+ *       A cancel older than the start belongs to an earlier episode and one after the deadline came
+ *       too late; neither closes the timer.
  *   <li>A start for a key whose timer is open: with {@code on_repeat_start: reset} the deadline
  *       moves to the new start's (an older, out-of-order start moves nothing); with {@code ignore}
  *       it stays. Either way the start is counted. If the open timer's deadline already lies before
@@ -113,7 +114,7 @@ public final class AbsenceDetector implements Detector {
     if (timer != null
         && Conditions.matches(rule, spec.cancel(), event, observer, "detect.absence.cancel")
         && millis >= timer.startedAtMillis
-        && millis <= deadline(timer)) {
+        && millis < deadline(timer)) {
       timers.remove(key);
       observer.timerRemoved(rule, key);
       timer = null;
@@ -122,7 +123,7 @@ public final class AbsenceDetector implements Detector {
       return Optional.empty();
     }
     Optional<Detection> settled = Optional.empty();
-    if (timer != null && deadline(timer) < millis) {
+    if (timer != null && deadline(timer) <= millis) {
       timers.remove(key);
       observer.timerRemoved(rule, key);
       settled = fire(timer);
@@ -151,8 +152,11 @@ public final class AbsenceDetector implements Detector {
   private void repeat(PendingTimer timer, Event event) {
     long start = event.timestamp().toEpochMilli();
     timer.count++;
-    timer.eventIds = List.of(timer.eventIds.get(0), event.id());
-    timer.lastEventAtMillis = Math.max(timer.lastEventAtMillis, start);
+    if (start >= timer.lastEventAtMillis) {
+      // the latest start in event time is the one the detection names last
+      timer.eventIds = List.of(timer.eventIds.get(0), event.id());
+      timer.lastEventAtMillis = start;
+    }
     if (reset && start > timer.startedAtMillis) {
       timer.startedAtMillis = start;
       timer.dueMillis = due(start);

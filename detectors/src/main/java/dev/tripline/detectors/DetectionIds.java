@@ -13,7 +13,7 @@ import java.util.Map;
  * same one downstream (webhook ids are derived from it).
  *
  * <p>Each part is length-prefixed before hashing, so that no two different inputs share an
- * encoding. Key values are hashed through {@link String#valueOf(Object)}. Not thread-safe: it
+ * encoding. Key values are hashed as text, non-strings tagged with their type. Not thread-safe: it
  * reuses one digest, like the detector that owns it.
  */
 final class DetectionIds {
@@ -38,13 +38,26 @@ final class DetectionIds {
     updateLength(key.size());
     for (Map.Entry<String, Object> part : key.entrySet()) {
       update(part.getKey());
-      update(String.valueOf(part.getValue()));
+      update(typed(part.getValue()));
     }
     updateLength(eventIds.size());
     for (String eventId : eventIds) {
       update(eventId);
     }
     return "det_" + HexFormat.of().formatHex(sha256.digest()).substring(0, ID_HEX_CHARS);
+  }
+
+  /**
+   * A key value as hashed: a string as itself, any other value tagged with its type, so that the
+   * typed keys {@code 1} and {@code "1"} give different ids (string keys keep the ids they had).
+   */
+  private static String typed(Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    String tag =
+        value instanceof Number ? "number:" : value instanceof Boolean ? "boolean:" : "other:";
+    return "\u0000" + tag + value;
   }
 
   private void update(String part) {

@@ -561,4 +561,19 @@ class ThresholdDetectorTest {
     assertThat(fired.get(0).detection().key()).containsExactly(Map.entry("properties.n", 1L));
     assertThat(detector.keyCount()).isEqualTo(2);
   }
+
+  @Test
+  void should_give_a_number_key_and_its_text_different_detection_ids() {
+    ThresholdDetector detector =
+        detector(TestRules.threshold("r").groupBy("properties.n").count(1));
+
+    List<Fired> fired =
+        feed(
+            detector,
+            event("e0").atSeconds(0).property("n", 1L).build(),
+            event("e0").atSeconds(0).property("n", "1").build());
+
+    assertThat(fired).hasSize(2);
+    assertThat(fired.get(0).detection().id()).isNotEqualTo(fired.get(1).detection().id());
+  }
 }

@@ -53,6 +53,14 @@ public record AbsenceSpec(
     return "absence";
   }
 
+  @Override
+  public java.util.Map<String, Set<String>> partTypes() {
+    java.util.Map<String, Set<String>> parts = new java.util.LinkedHashMap<>();
+    parts.put("start", start.on());
+    parts.put("cancel", cancel.on());
+    return parts;
+  }
+
   /** The start and cancel types, or every type when either takes any type. */
   @Override
   public Set<String> types() {

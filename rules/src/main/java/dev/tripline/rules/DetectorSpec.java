@@ -21,4 +21,13 @@ public sealed interface DetectorSpec
   default java.util.Set<String> types() {
     return java.util.Set.of();
   }
+
+  /**
+   * The parts of the detector that take events of their own types, by their path under {@code
+   * detect.<kind>} (e.g. {@code cancel}, {@code steps[2]}), in order; a rule's {@code on} must let
+   * each typed part's events through. Empty for kinds without parts.
+   */
+  default java.util.Map<String, java.util.Set<String>> partTypes() {
+    return java.util.Map.of();
+  }
 }

@@ -90,15 +90,7 @@ final class RuleReader {
       return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
     }
     List<String> types = on.stream().map(YamlString::value).toList();
-    Set<String> detectorTypes = detector.get().types();
-    if (!types.isEmpty()
-        && !detectorTypes.isEmpty()
-        && types.stream().noneMatch(detectorTypes::contains)) {
-      m.report(
-          "on",
-          "shares no type with the types the detector names ("
-              + String.join(", ", new TreeSet<>(detectorTypes))
-              + "), so the rule could never see an event");
+    if (!types.isEmpty() && !partsReachable(m, types, detector.get())) {
       return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
     }
     List<String> notify = destinations.stream().map(YamlString::value).distinct().toList();
@@ -120,6 +112,40 @@ final class RuleReader {
             labels,
             m.position());
     return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
+  }
+
+  /**
+   * Whether a rule's {@code on} lets every typed part of its detector see its events: an absence
+   * rule whose {@code on} names only the start types would never see a cancel, and fire on every
+   * start. Reports each part it starves.
+   */
+  private static boolean partsReachable(YamlMapping m, List<String> on, DetectorSpec detector) {
+    boolean reachable = true;
+    Set<String> detectorTypes = detector.types();
+    if (!detectorTypes.isEmpty() && on.stream().noneMatch(detectorTypes::contains)) {
+      m.report(
+          "on",
+          "shares no type with the types the detector names ("
+              + String.join(", ", new TreeSet<>(detectorTypes))
+              + "), so the rule could never see an event");
+      return false;
+    }
+    for (Map.Entry<String, Set<String>> part : detector.partTypes().entrySet()) {
+      Set<String> partTypes = part.getValue();
+      if (!partTypes.isEmpty() && on.stream().noneMatch(partTypes::contains)) {
+        m.report(
+            "on",
+            "lets no event of detect."
+                + detector.kind()
+                + "."
+                + part.getKey()
+                + " through (its types: "
+                + String.join(", ", new TreeSet<>(partTypes))
+                + "); add them to on, or remove on");
+        reachable = false;
+      }
+    }
+    return reachable;
   }
 
   /** {@code labels:}, a mapping of label keys to strings; problems are reported. */

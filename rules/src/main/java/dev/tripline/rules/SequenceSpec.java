@@ -64,6 +64,15 @@ public record SequenceSpec(
 
   /** The types of all steps, or every type when any step takes any type. */
   @Override
+  public java.util.Map<String, Set<String>> partTypes() {
+    java.util.Map<String, Set<String>> parts = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      parts.put("steps[" + i + "]", steps.get(i).on());
+    }
+    return parts;
+  }
+
+  @Override
   public Set<String> types() {
     Set<String> types = new HashSet<>();
     for (EventFilter step : steps) {

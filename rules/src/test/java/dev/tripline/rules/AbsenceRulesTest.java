@@ -189,6 +189,20 @@ class AbsenceRulesTest {
   }
 
   @Test
+  void should_reject_an_on_that_starves_the_cancel() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    RULE.replace(
+                        "- id: cart-abandon\n", "- id: cart-abandon\n  on: [add_to_cart]\n")))
+        .isInstanceOf(RuleValidationException.class)
+        .hasMessage(
+            "config/rules/cart.yaml:2:7 rule cart-abandon: on: lets no event of"
+                + " detect.absence.cancel through (its types: order_completed); add them to on, or"
+                + " remove on");
+  }
+
+  @Test
   void should_narrow_routing_to_on_when_given() {
     Rule rule =
         load(RULE.replace(
