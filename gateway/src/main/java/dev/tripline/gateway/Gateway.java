@@ -4,9 +4,11 @@ import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.CapExpiryJob;
 import dev.tripline.gateway.delivery.Deliverer;
 import dev.tripline.gateway.delivery.DeliveryOptions;
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.MongoCapStore;
 import dev.tripline.gateway.delivery.MongoDeliveryStore;
 import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.gateway.detect.DetectionPipeline;
@@ -54,6 +56,7 @@ public final class Gateway {
   private final GroupCommitWriter writer;
   private final Deliverer deliverer;
   private final RetentionJob retention;
+  private final CapExpiryJob capExpiry;
   private final HttpServers http;
 
   private Gateway(
@@ -64,6 +67,7 @@ public final class Gateway {
       GroupCommitWriter writer,
       Deliverer deliverer,
       RetentionJob retention,
+      CapExpiryJob capExpiry,
       HttpServers http) {
     this.vertx = vertx;
     this.config = config;
@@ -72,6 +76,7 @@ public final class Gateway {
     this.writer = writer;
     this.deliverer = deliverer;
     this.retention = retention;
+    this.capExpiry = capExpiry;
     this.http = http;
   }
 
@@ -129,6 +134,7 @@ public final class Gateway {
                 embedded.isPresent() ? WriteOption.ACKNOWLEDGED : WriteOption.MAJORITY));
     MongoDetectionStore detections = new MongoDetectionStore(mongo);
     MongoDeliveryStore deliveries = new MongoDeliveryStore(mongo);
+    MongoCapStore caps = new MongoCapStore(mongo, config.mongo().timeout());
     WebClient webClient =
         WebClient.create(vertx, new WebClientOptions().setUserAgent("Tripline/0.1"));
     Deliverer deliverer =
@@ -136,6 +142,7 @@ public final class Gateway {
             vertx,
             webClient,
             deliveries,
+            caps,
             definitions.destinations(),
             new DeliveryOptions(
                 new RetryPolicy(
@@ -181,14 +188,19 @@ public final class Gateway {
             events,
             new RetentionOptions(config.retention().interval(), config.retention().maxAge()),
             clock);
+    CapExpiryJob capExpiry = new CapExpiryJob(vertx, caps, config.retention().interval(), clock);
     HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo);
     return Future.all(
-            events.createIndexes(), detections.createIndexes(), deliveries.createIndexes())
+            events.createIndexes(),
+            detections.createIndexes(),
+            deliveries.createIndexes(),
+            caps.createIndexes())
         .compose(v -> http.start())
         .map(
             v -> {
               deliverer.start();
               retention.start();
+              capExpiry.start();
               log.info(
                   "started tripline [http port: {}, mongo: {}, rules: {}, destinations: {}]",
                   http.port(),
@@ -196,7 +208,7 @@ public final class Gateway {
                   definitions.rules().size(),
                   definitions.destinations().size());
               return new Gateway(
-                  vertx, config, embedded, mongo, writer, deliverer, retention, http);
+                  vertx, config, embedded, mongo, writer, deliverer, retention, capExpiry, http);
             });
   }
 
@@ -261,6 +273,7 @@ public final class Gateway {
         .eventually(
             () -> {
               retention.close();
+              capExpiry.close();
               return mongo.close();
             })
         .eventually(

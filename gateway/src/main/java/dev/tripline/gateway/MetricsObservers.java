@@ -72,6 +72,16 @@ final class MetricsObservers {
           destination,
           attempts);
     }
+
+    @Override
+    public void capped(String destination) {
+      metrics.deliveryCapped(destination);
+    }
+
+    @Override
+    public void uncapped(String destination, String reason) {
+      metrics.deliveryUncapped(destination, reason);
+    }
   }
 
   /** Detection engine housekeeping and condition failures. */
