@@ -4,6 +4,7 @@ import dev.tripline.gateway.config.ConfigException;
 import dev.tripline.gateway.config.ConfigLoader;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.ruletest.RuleTestCase;
 import dev.tripline.gateway.ruletest.RuleTestFixtures;
 import dev.tripline.gateway.ruletest.RuleTestRunner;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *   <li>{@code validate}: prints every problem, one per line as {@code file:line:column rule <id>:
  *       <field>: <message>}.
  *   <li>{@code test}: also runs the fixture files ({@code *.test.yaml}) under {@code DIR} in memory
- *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test.
+ *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test; the
+ *       webhook count applies the destinations' frequency caps.
  * </ul>
  *
  * <p>Exit status: 0 when all is well, 1 when a rule, destination, fixture or test is not, 2 for bad
@@ -53,11 +54,11 @@ final class RulesCommand {
     this.env = env;
   }
 
-  /** What the options point at: the rules directory and the destination ids. */
-  private record Target(Path rulesDir, Set<String> destinations) {}
+  /** What the options point at: the rules directory and the destinations. */
+  private record Target(Path rulesDir, Map<String, Destination> destinations) {}
 
-  /** The rules of a target, loaded. */
-  private record Loaded(Path rulesDir, RuleSet rules) {}
+  /** The rules of a target, loaded, with the destinations they were checked against. */
+  private record Loaded(Path rulesDir, RuleSet rules, Map<String, Destination> destinations) {}
 
   int validate(List<String> options, Path defaultConfig) {
     Loaded loaded;
@@ -96,7 +97,7 @@ final class RulesCommand {
       err.println(rulesDir + ": cannot read: " + e.getMessage());
       return FAILED;
     }
-    RuleTestRunner runner = new RuleTestRunner(loaded.rules());
+    RuleTestRunner runner = new RuleTestRunner(loaded.rules(), loaded.destinations());
     int passed = 0;
     int failed = 0;
     for (Path file : files) {
@@ -130,7 +131,9 @@ final class RulesCommand {
     Target target = target(options, defaultConfig);
     try {
       return new Loaded(
-          target.rulesDir(), RuleLoader.load(target.rulesDir(), target.destinations()));
+          target.rulesDir(),
+          RuleLoader.load(target.rulesDir(), target.destinations().keySet()),
+          target.destinations());
     } catch (RuleValidationException e) {
       for (RuleProblem problem : e.problems()) {
         out.println(problem);
@@ -170,7 +173,8 @@ final class RulesCommand {
               + ", so notify: can name no destination");
     }
     try {
-      Set<String> destinations = DestinationsLoader.load(config.destinationsFile(), env).keySet();
+      Map<String, Destination> destinations =
+          DestinationsLoader.load(config.destinationsFile(), env);
       return new Target(dir != null ? dir : config.rulesDir(), destinations);
     } catch (ConfigException e) {
       err.println(e.getMessage());
