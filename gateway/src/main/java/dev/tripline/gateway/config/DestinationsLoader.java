@@ -103,7 +103,7 @@ public final class DestinationsLoader {
         try {
           timeout = Durations.parse(timeoutText);
         } catch (IllegalArgumentException e) {
-          entryProblems.add("timeout: " + e.getMessage() + ", was \"" + timeoutText + "\"");
+          entryProblems.add("timeout: " + e.getMessage());
         }
       }
       // checked on its own, so that a bad cap does not hide a bad url of the same entry

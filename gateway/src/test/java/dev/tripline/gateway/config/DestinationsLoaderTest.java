@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.delivery.FrequencyCap;
+import dev.tripline.rules.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,15 @@ class DestinationsLoaderTest {
         .hasMessageContaining("destinations[1] (braze): frequency_cap.per: must be an event field")
         .hasMessageContaining("did you mean `properties.email`?")
         .hasMessageContaining("destinations[1] (braze): url: must be an absolute http(s) URL");
+  }
+
+  @Test
+  void should_show_an_invalid_timeout_once() {
+    assertThat(problems(klaviyo("") + "  timeout: soon\n"))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (klaviyo): timeout: expected "
+                + Durations.ACCEPTED
+                + ", was \"soon\"");
   }
 
   @Test
