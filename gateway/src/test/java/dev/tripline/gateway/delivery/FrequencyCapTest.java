@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.gateway.delivery.CapDecision.Verdict;
+import dev.tripline.rules.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ class FrequencyCapTest {
       })
   void should_name_the_field_of_an_invalid_value(
       String name, String per, int max, String within, String expected) {
-    Duration window = dev.tripline.rules.Durations.parse(within);
+    Duration window = Durations.parse(within);
 
     assertThat(FrequencyCap.validate(per, max, window)).containsExactly(expected);
     assertThatThrownBy(() -> new FrequencyCap(per, max, window))
