@@ -40,7 +40,11 @@ public final class MongoCapStore implements CapStore {
   /** The collection holding the windows. */
   public static final String COLLECTION = "caps";
 
-  /** How often a decision is retried after losing a compare-and-set before it fails. */
+  /**
+   * How often a decision is retried after losing a compare-and-set before it fails (and the
+   * delivery goes out uncapped). Only a decision to send writes, and each win adds a send, so a
+   * decision loses at most about {@code max} times before it sees the cap reached.
+   */
   static final int MAX_RACES = 16;
 
   private static final int DUPLICATE_KEY = 11000;
