@@ -178,7 +178,7 @@ final class BacktestCommand {
     GatewayConfig config;
     try {
       config = sources.config(args.config(), args.configNamed(), USAGE);
-      Set<String> destinations = sources.destinations(config, USAGE);
+      Set<String> destinations = sources.destinations(config, USAGE).keySet();
       Path dir = args.dir().orElse(config.rulesDir());
       RuleSet candidate = sources.rules(dir, destinations, err, USAGE);
       Optional<Backtest.Rules> live = Optional.empty();
@@ -195,7 +195,8 @@ final class BacktestCommand {
               args.to(),
               new Backtest.Rules(dir.toString(), candidate),
               live,
-              new DetectorLimits(config.maxKeysPerRule()));
+              new DetectorLimits(
+                  config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule()));
     } catch (CommandExit exit) {
       return exit.status;
     }

@@ -5,9 +5,11 @@ import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.CapExpiryJob;
 import dev.tripline.gateway.delivery.Deliverer;
 import dev.tripline.gateway.delivery.DeliveryOptions;
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.MongoCapStore;
 import dev.tripline.gateway.delivery.MongoDeliveryStore;
 import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.gateway.detect.DetectionPipeline;
@@ -60,6 +62,7 @@ public final class Gateway {
   private final RulesReloader reloader;
   private final Deliverer deliverer;
   private final RetentionJob retention;
+  private final CapExpiryJob capExpiry;
   private final HttpServers http;
 
   private Gateway(
@@ -73,6 +76,7 @@ public final class Gateway {
       RulesReloader reloader,
       Deliverer deliverer,
       RetentionJob retention,
+      CapExpiryJob capExpiry,
       HttpServers http) {
     this.vertx = vertx;
     this.config = config;
@@ -84,6 +88,7 @@ public final class Gateway {
     this.reloader = reloader;
     this.deliverer = deliverer;
     this.retention = retention;
+    this.capExpiry = capExpiry;
     this.http = http;
   }
 
@@ -149,6 +154,7 @@ public final class Gateway {
                 embedded.isPresent() ? WriteOption.ACKNOWLEDGED : WriteOption.MAJORITY));
     MongoDetectionStore detections = new MongoDetectionStore(mongo);
     MongoDeliveryStore deliveries = new MongoDeliveryStore(mongo);
+    MongoCapStore caps = new MongoCapStore(mongo, config.mongo().timeout());
     WebClient webClient =
         WebClient.create(vertx, new WebClientOptions().setUserAgent("Tripline/0.1"));
     Deliverer deliverer =
@@ -156,6 +162,7 @@ public final class Gateway {
             vertx,
             webClient,
             deliveries,
+            caps,
             definitions.destinations(),
             new DeliveryOptions(
                 new RetryPolicy(
@@ -220,12 +227,14 @@ public final class Gateway {
             events,
             new RetentionOptions(config.retention().interval(), config.retention().maxAge()),
             clock);
+    CapExpiryJob capExpiry = new CapExpiryJob(vertx, caps, config.retention().interval(), clock);
     HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo, admin);
     return Future.all(
             events.createIndexes(),
             detections.createIndexes(),
             deliveries.createIndexes(),
-            timers.createIndexes())
+            timers.createIndexes(),
+            caps.createIndexes())
         // timers go back before any event can reach the engine; overdue ones fire at once
         .compose(v -> pipeline.withEngine(timers::restore).compose(restored -> restored))
         .compose(
@@ -240,6 +249,7 @@ public final class Gateway {
               deliverer.start();
               retention.start();
               pipeline.start();
+              capExpiry.start();
               log.info(
                   "started tripline [http port: {}, mongo: {}, rules: {}, destinations: {}]",
                   http.port(),
@@ -248,7 +258,7 @@ public final class Gateway {
                   definitions.destinations().size());
               return new Gateway(
                   vertx, config, embedded, mongo, writer, pipeline, timers, reloader, deliverer,
-                  retention, http);
+                  retention, capExpiry, http);
             });
   }
 
@@ -320,6 +330,7 @@ public final class Gateway {
         .eventually(
             () -> {
               retention.close();
+              capExpiry.close();
               return mongo.close();
             })
         .eventually(

@@ -75,6 +75,16 @@ final class MetricsObservers {
           destination,
           attempts);
     }
+
+    @Override
+    public void capped(String destination) {
+      metrics.deliveryCapped(destination);
+    }
+
+    @Override
+    public void uncapped(String destination, String reason) {
+      metrics.deliveryUncapped(destination, reason);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.tripline.gateway.config.ConfigException;
 import dev.tripline.gateway.config.ConfigLoader;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.rules.RuleLoader;
 import dev.tripline.rules.RuleProblem;
 import dev.tripline.rules.RuleSet;
@@ -40,8 +41,11 @@ final class RuleSources {
     }
   }
 
-  /** The ids {@code notify:} may name; destination secrets are resolved as at start. */
-  Set<String> destinations(GatewayConfig config, int status) throws CommandExit {
+  /**
+   * The destinations {@code notify:} may name, by id; secrets are resolved as at start. Rule tests
+   * use their frequency caps.
+   */
+  Map<String, Destination> destinations(GatewayConfig config, int status) throws CommandExit {
     if (!Files.exists(config.destinationsFile())) {
       err.println(
           "tripline: no destinations file at "
@@ -49,7 +53,7 @@ final class RuleSources {
               + ", so notify: can name no destination");
     }
     try {
-      return DestinationsLoader.load(config.destinationsFile(), env).keySet();
+      return DestinationsLoader.load(config.destinationsFile(), env);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       throw new CommandExit(status);

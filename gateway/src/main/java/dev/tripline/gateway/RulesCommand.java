@@ -1,6 +1,7 @@
 package dev.tripline.gateway;
 
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.ruletest.RuleTestCase;
 import dev.tripline.gateway.ruletest.RuleTestFixtures;
 import dev.tripline.gateway.ruletest.RuleTestRunner;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *   <li>{@code validate}: prints every problem, one per line as {@code file:line:column rule <id>:
  *       <field>: <message>}.
  *   <li>{@code test}: also runs the fixture files ({@code *.test.yaml}) under {@code DIR} in memory
- *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test.
+ *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test; the
+ *       webhook count applies the destinations' frequency caps.
  * </ul>
  *
  * <p>Exit status: 0 when all is well, 1 when a rule, destination, fixture or test is not, 2 for bad
@@ -47,11 +48,11 @@ final class RulesCommand {
     this.sources = new RuleSources(err, env);
   }
 
-  /** What the options point at: the rules directory and the destination ids. */
-  private record Target(Path rulesDir, Set<String> destinations) {}
+  /** What the options point at: the rules directory and the destinations. */
+  private record Target(Path rulesDir, Map<String, Destination> destinations) {}
 
-  /** The rules of a target, loaded. */
-  private record Loaded(Path rulesDir, RuleSet rules) {}
+  /** The rules of a target, loaded, with the destinations they were checked against. */
+  private record Loaded(Path rulesDir, RuleSet rules, Map<String, Destination> destinations) {}
 
   int validate(List<String> options, Path defaultConfig) {
     Loaded loaded;
@@ -90,7 +91,7 @@ final class RulesCommand {
       err.println(rulesDir + ": cannot read: " + e.getMessage());
       return FAILED;
     }
-    RuleTestRunner runner = new RuleTestRunner(loaded.rules());
+    RuleTestRunner runner = new RuleTestRunner(loaded.rules(), loaded.destinations());
     int passed = 0;
     int failed = 0;
     for (Path file : files) {
@@ -123,7 +124,9 @@ final class RulesCommand {
   private Loaded load(List<String> options, Path defaultConfig) throws CommandExit {
     Target target = target(options, defaultConfig);
     return new Loaded(
-        target.rulesDir(), sources.rules(target.rulesDir(), target.destinations(), out, FAILED));
+        target.rulesDir(),
+        sources.rules(target.rulesDir(), target.destinations().keySet(), out, FAILED),
+        target.destinations());
   }
 
   private Target target(List<String> options, Path defaultConfig) throws CommandExit {
@@ -143,7 +146,7 @@ final class RulesCommand {
       }
     }
     GatewayConfig config = sources.config(configFile, configNamed, USAGE);
-    Set<String> destinations = sources.destinations(config, FAILED);
+    Map<String, Destination> destinations = sources.destinations(config, FAILED);
     return new Target(dir != null ? dir : config.rulesDir(), destinations);
   }
 

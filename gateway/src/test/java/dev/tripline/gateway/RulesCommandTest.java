@@ -268,6 +268,83 @@ class RulesCommandTest {
         .contains("0 passed, 2 failed");
   }
 
+  private void capsSetUp() throws IOException {
+    Files.writeString(
+        dir.resolve("destinations.yaml"),
+        """
+        - id: klaviyo
+          url: http://127.0.0.1:9/klaviyo
+          secret: whsec_ZGVtby1zZWNyZXQtZm9yLWxvY2FsLXVzZS1vbmx5
+          frequency_cap: {per: userId, max: 1, within: 16h}
+        - id: crm
+          url: http://127.0.0.1:9/crm
+          secret: whsec_ZGVtby1zZWNyZXQtZm9yLWxvY2FsLXVzZS1vbmx5
+        """);
+    Files.writeString(
+        rules.resolve("cart.yaml"),
+        """
+        - id: cart
+          on: [add_to_cart]
+          detect: {threshold: {group_by: [userId], count: 1, within: 1m}}
+          cooldown: 1h
+          notify: [klaviyo, crm]
+        - id: big-cart
+          on: [add_to_cart]
+          where: "event.properties.price > 100"
+          detect: {threshold: {group_by: [userId], count: 1, within: 1m}}
+          notify: [klaviyo]
+        - id: cart-ip
+          on: [add_to_cart]
+          detect: {threshold: {group_by: [ip], count: 1, within: 1m}}
+          cooldown: 1d
+          notify: [klaviyo]
+        """);
+  }
+
+  private static final String CAPPED_FIXTURE =
+      """
+      - name: klaviyo hears of u1 once per 16 hours, whichever rule fires
+        steps:
+          - event: {type: add_to_cart, userId: u1, ip: 198.51.100.1, properties: {price: 150}}
+          - advance: 2h
+          - event: {type: add_to_cart, userId: u1, properties: {price: 20}}
+          - advance: 14h
+          - event: {type: add_to_cart, userId: u1, properties: {price: 20}}
+          - event: {type: add_to_cart, userId: u2, properties: {price: 20}}
+        expect:
+          detections:
+            - {rule: cart, key: {userId: u1}}
+            - {rule: big-cart, key: {userId: u1}}
+            - {rule: cart-ip, key: {ip: 198.51.100.1}}
+            - {rule: cart, key: {userId: u1}}
+            - {rule: cart, key: {userId: u1}}
+            - {rule: cart, key: {userId: u2}}
+          webhooks: %d
+      """;
+
+  @Test
+  void should_count_webhooks_after_the_destinations_frequency_caps() throws IOException {
+    capsSetUp();
+    // klaviyo: cart u1 (sent), big-cart u1 (capped), cart-ip (no userId: never capped),
+    // cart u1 at 2h (capped), cart u1 at 16h (sent: the first has left the window), cart u2
+    // (sent); crm: the four cart detections
+    Files.writeString(rules.resolve("cart.test.yaml"), CAPPED_FIXTURE.formatted(8));
+
+    assertThat(test("--config", config.toString())).as(out()).isEqualTo(RulesCommand.OK);
+    assertThat(out()).contains("ok   " + rules.resolve("cart.test.yaml")).contains("1 passed");
+  }
+
+  @Test
+  void should_say_how_many_webhooks_the_caps_held_back_when_the_count_is_wrong()
+      throws IOException {
+    capsSetUp();
+    Files.writeString(rules.resolve("cart.test.yaml"), CAPPED_FIXTURE.formatted(10));
+
+    assertThat(test("--config", config.toString())).isEqualTo(RulesCommand.FAILED);
+    assertThat(out())
+        .contains("  webhooks: expected 10, actual 8 (2 held back by frequency caps)\n");
+  }
+
   @Test
   void should_say_when_there_are_no_fixtures() throws IOException {
     Files.writeString(rules.resolve("burst.yaml"), BURST);

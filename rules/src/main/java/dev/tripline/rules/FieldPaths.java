@@ -8,19 +8,22 @@ import java.util.Optional;
  * The event field paths a rule may group or count by: the canonical top-level fields, {@code
  * geo.lat}/{@code geo.lon}, and anything below {@code properties.} or {@code context.}. Checked at
  * load, so that a typo ({@code userid}) is an error instead of a rule that silently never fires.
+ * Public for other configuration that names key fields (a destination's {@code frequency_cap.per}).
  */
-final class FieldPaths {
+public final class FieldPaths {
 
   static final List<String> TOP_LEVEL =
       List.of("id", "source", "type", "userId", "anonymousId", "ip", "geo.lat", "geo.lon");
 
-  static final String EXPECTED =
+  /** What a valid path looks like, for messages. */
+  public static final String EXPECTED =
       "an event field (id, source, type, userId, anonymousId, ip, geo.lat, geo.lon,"
           + " properties.<name> or context.<name>)";
 
   private FieldPaths() {}
 
-  static boolean isValid(String path) {
+  /** Whether {@code path} names an event field a rule may group or count by. */
+  public static boolean isValid(String path) {
     if (TOP_LEVEL.contains(path)) {
       return true;
     }
@@ -37,7 +40,7 @@ final class FieldPaths {
   /**
    * A likely intended path for an invalid one, e.g. {@code properties.sku} for {@code props.sku}.
    */
-  static Optional<String> suggest(String path) {
+  public static Optional<String> suggest(String path) {
     int dot = path.indexOf('.');
     if (dot > 0 && dot < path.length() - 1) {
       Optional<String> head =

@@ -1,6 +1,7 @@
 package dev.tripline.gateway.config;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.FrequencyCap;
 import dev.tripline.rules.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
@@ -20,14 +22,16 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}. String
- * values may reference the environment as {@code ${NAME}} (must be set) or {@code
- * ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at once, naming the
- * entry and the field, and never printing a secret.
+ * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format} and an
+ * optional {@code frequency_cap: {per, max, within}}. String values may reference the environment
+ * as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of files.
+ * Every problem is reported at once, naming the entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 
-  private static final Set<String> FIELDS = Set.of("id", "url", "secret", "timeout", "format");
+  private static final Set<String> FIELDS =
+      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap");
+  private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
   private static final Pattern REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -86,7 +90,7 @@ public final class DestinationsLoader {
       List<String> entryProblems = new ArrayList<>();
       for (Object key : entry.keySet()) {
         if (!FIELDS.contains(String.valueOf(key))) {
-          entryProblems.add(key + ": unknown field; known: format, id, secret, timeout, url");
+          entryProblems.add(key + ": unknown field; known: " + known(FIELDS));
         }
       }
       String id = text(entry, "id", env, entryProblems);
@@ -99,25 +103,85 @@ public final class DestinationsLoader {
         try {
           timeout = Durations.parse(timeoutText);
         } catch (IllegalArgumentException e) {
-          entryProblems.add("timeout: " + e.getMessage() + ", was \"" + timeoutText + "\"");
+          entryProblems.add("timeout: " + e.getMessage());
         }
       }
+      // checked on its own, so that a bad cap does not hide a bad url of the same entry
+      List<String> capProblems = new ArrayList<>();
+      FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, capProblems);
       if (entryProblems.isEmpty()) {
         entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
       }
+      entryProblems.addAll(capProblems);
       if (id != null && !seen.add(id)) {
         entryProblems.add("id: duplicate destination id \"" + id + "\"");
       }
       String label = id == null ? where : where + " (" + id + ")";
       entryProblems.forEach(p -> problems.add(label + ": " + p));
       if (entryProblems.isEmpty()) {
-        destinations.put(id, Destination.of(id, url, secret, timeout, format));
+        destinations.put(
+            id, Destination.of(id, url, secret, timeout, format).withFrequencyCap(cap));
       }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return destinations;
+  }
+
+  /** The entry's {@code frequency_cap}, or null when absent or invalid (then with problems). */
+  private static FrequencyCap frequencyCap(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?> options)) {
+      problems.add("frequency_cap: must be a mapping such as {per: userId, max: 1, within: 16h}");
+      return null;
+    }
+    List<String> capProblems = new ArrayList<>();
+    for (Object key : options.keySet()) {
+      if (!CAP_FIELDS.contains(String.valueOf(key))) {
+        capProblems.add(key + ": unknown field; known: " + known(CAP_FIELDS));
+      }
+    }
+    String per = text(options, "per", env, capProblems);
+    String maxText = text(options, "max", env, capProblems);
+    String withinText = text(options, "within", env, capProblems);
+    Integer max = null;
+    if (maxText == null) {
+      capProblems.add("max: is required, an integer from 1 to " + FrequencyCap.MAX_MAX);
+    } else {
+      try {
+        max = Integer.parseInt(maxText.strip());
+      } catch (NumberFormatException e) {
+        capProblems.add(
+            "max: must be an integer from 1 to "
+                + FrequencyCap.MAX_MAX
+                + ", was \""
+                + maxText
+                + "\"");
+      }
+    }
+    Duration within = null;
+    if (withinText == null) {
+      capProblems.add("within: is required, a duration such as 16h");
+    } else {
+      try {
+        within = Durations.parse(withinText);
+      } catch (IllegalArgumentException e) {
+        capProblems.add("within: " + e.getMessage());
+      }
+    }
+    if (capProblems.isEmpty()) {
+      capProblems.addAll(FrequencyCap.validate(per, max, within));
+    }
+    capProblems.forEach(p -> problems.add("frequency_cap." + p));
+    return capProblems.isEmpty() ? new FrequencyCap(per, max, within) : null;
+  }
+
+  private static String known(Set<String> fields) {
+    return String.join(", ", new TreeSet<>(fields));
   }
 
   private static String text(

@@ -17,11 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class Deliverer {
   private final Vertx vertx;
   private final WebClient client;
   private final DeliveryStore store;
+  private final CapStore caps;
   private final Map<String, Destination> destinations;
   private final Map<String, WebhookSigner> signers;
   private final DeliveryOptions options;
@@ -75,6 +78,7 @@ public final class Deliverer {
    * @param vertx runs the poll timer
    * @param client sends the attempts; its lifecycle stays with the caller
    * @param store the outbox
+   * @param caps the windows of the destinations' frequency caps
    * @param destinations the configured destinations by id
    * @param options retry policy, poll interval and concurrency limit
    * @param clock the time deliveries become due and the {@code webhook-timestamp} are taken from
@@ -84,6 +88,7 @@ public final class Deliverer {
       Vertx vertx,
       WebClient client,
       DeliveryStore store,
+      CapStore caps,
       Map<String, Destination> destinations,
       DeliveryOptions options,
       InstantSource clock,
@@ -91,6 +96,7 @@ public final class Deliverer {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.store = Objects.requireNonNull(store, "store");
+    this.caps = Objects.requireNonNull(caps, "caps");
     this.destinations = Map.copyOf(destinations);
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,11 +113,20 @@ public final class Deliverer {
    * changed underneath). Submitting the same detection again adds nothing and sends nothing. Once
    * {@link #stop()} was called, deliveries are only written, for the next process to send.
    *
+   * <p>A destination with a {@link FrequencyCap} is judged first, by the detection's {@code
+   * detectedAt}, in the {@link CapStore}: a delivery over the cap is written as {@link
+   * DeliveryStatus#CAPPED} and never attempted; the detection's other destinations are not
+   * affected. A detection whose key lacks the cap's {@code per} field is not capped. When the cap
+   * store fails, the delivery is sent anyway (fail open: a trigger is never lost to the cap, at the
+   * price of maybe one message too many) and the failure is logged and reported to the observer. A
+   * cap counts a delivery when it lets it through, before the outbox write, so a resubmission after
+   * a failed write is recognised by its {@code webhook-id} and not capped by itself.
+   *
    * @return completes once the deliveries are durably in the outbox (not when they are delivered)
    */
   public Future<Void> submit(Detection detection) {
     Instant now = clock.instant();
-    List<DeliveryRecord> records = new ArrayList<>();
+    List<Future<DeliveryRecord>> planned = new ArrayList<>();
     for (String destinationId : detection.destinations().stream().distinct().toList()) {
       Destination destination = destinations.get(destinationId);
       if (destination == null) {
@@ -122,7 +137,7 @@ public final class Deliverer {
             destinationId);
         continue;
       }
-      records.add(
+      DeliveryRecord record =
           DeliveryRecord.pending(
               WebhookIds.of(detection.id(), destinationId),
               detection.id(),
@@ -130,14 +145,62 @@ public final class Deliverer {
               destinationId,
               destination.displayUrl(),
               DeliveryPayloads.render(destination.format(), detection),
-              now));
+              now);
+      planned.add(
+          destination
+              .frequencyCap()
+              .map(cap -> judge(record, cap, detection))
+              .orElseGet(() -> Future.succeededFuture(record)));
     }
-    if (records.isEmpty()) {
+    if (planned.isEmpty()) {
       return Future.succeededFuture();
     }
+    return Future.all(planned).compose(all -> enqueue(all.list()));
+  }
+
+  /** The record as it goes to the outbox under its destination's cap: pending, or capped. */
+  private Future<DeliveryRecord> judge(
+      DeliveryRecord record, FrequencyCap cap, Detection detection) {
+    Optional<Object> subject = cap.subject(detection.key());
+    if (subject.isEmpty()) {
+      observe(o -> o.uncapped(record.destination(), DeliveryObserver.MISSING_KEY_FIELD));
+      return Future.succeededFuture(record);
+    }
+    // compose: a store that throws instead of failing its future must not break the submission
+    return Future.succeededFuture()
+        .compose(
+            ignored ->
+                caps.admit(
+                    record.destination(), cap, subject.get(), record.id(), detection.detectedAt()))
+        .map(
+            decision ->
+                decision.allowed()
+                    ? record
+                    : record.capped(
+                        "frequency cap reached: "
+                            + cap.describe()
+                            + "; free again at "
+                            + decision.nextAllowedAt()))
+        .otherwise(
+            failure -> {
+              LOG.warn(
+                  "send uncapped, cannot check frequency cap [delivery: {}, destination: {},"
+                      + " error: {}]",
+                  record.id(),
+                  record.destination(),
+                  failure.getMessage());
+              observe(o -> o.uncapped(record.destination(), DeliveryObserver.CAP_STORE_FAILED));
+              return record;
+            });
+  }
+
+  private Future<Void> enqueue(List<DeliveryRecord> records) {
     // reserve before writing so that a poll reading the fresh rows leaves them to us
     Map<String, Promise<DeliveryStatus>> slots = new LinkedHashMap<>();
     for (DeliveryRecord record : records) {
+      if (record.status() != DeliveryStatus.PENDING) {
+        continue;
+      }
       Promise<DeliveryStatus> slot = reserve(record.id());
       if (slot != null) {
         slots.put(record.id(), slot);
@@ -149,6 +212,16 @@ public final class Deliverer {
         .map(
             fresh -> {
               for (DeliveryRecord record : fresh) {
+                if (record.status() == DeliveryStatus.CAPPED) {
+                  LOG.info(
+                      "cap webhook [delivery: {}, destination: {}, rule: {}, reason: {}]",
+                      record.id(),
+                      record.destination(),
+                      record.ruleId(),
+                      record.lastError());
+                  observe(o -> o.capped(record.destination()));
+                  continue;
+                }
                 Promise<DeliveryStatus> slot = slots.remove(record.id());
                 if (slot != null) {
                   launch(record, slot);
@@ -418,13 +491,20 @@ public final class Deliverer {
               attemptsMade,
               attempt.error());
     }
+    observe(
+        o -> {
+          o.attempted(record.destination(), attempt.outcome(), attempt.latency());
+          if (status == DeliveryStatus.DEAD) {
+            o.deadLettered(record.destination(), record.id(), attemptsMade);
+          }
+        });
+  }
+
+  private void observe(Consumer<DeliveryObserver> report) {
     try {
-      observer.attempted(record.destination(), attempt.outcome(), attempt.latency());
-      if (status == DeliveryStatus.DEAD) {
-        observer.deadLettered(record.destination(), record.id(), attemptsMade);
-      }
+      report.accept(observer);
     } catch (RuntimeException e) {
-      // metrics must not turn a recorded attempt into a failed one
+      // metrics must not turn a recorded step into a failed one
       LOG.warn("ignore failing delivery observer [error: {}]", e.toString());
     }
   }

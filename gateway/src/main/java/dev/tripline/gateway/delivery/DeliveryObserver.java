@@ -28,4 +28,26 @@ public interface DeliveryObserver {
    * @param attempts how many attempts were made
    */
   default void deadLettered(String destination, String deliveryId, int attempts) {}
+
+  /**
+   * A delivery was recorded as {@link DeliveryStatus#CAPPED} instead of being sent: its
+   * destination's frequency cap was reached.
+   *
+   * @param destination the destination id
+   */
+  default void capped(String destination) {}
+
+  /**
+   * A delivery to a destination with a frequency cap is sent without the cap having counted it.
+   *
+   * @param destination the destination id
+   * @param reason {@link #MISSING_KEY_FIELD} or {@link #CAP_STORE_FAILED}
+   */
+  default void uncapped(String destination, String reason) {}
+
+  /** {@link #uncapped} reason: the detection's key lacks the cap's {@code per} field. */
+  String MISSING_KEY_FIELD = "missing_key_field";
+
+  /** {@link #uncapped} reason: the cap's window could not be read or written; sent anyway. */
+  String CAP_STORE_FAILED = "cap_store_failed";
 }

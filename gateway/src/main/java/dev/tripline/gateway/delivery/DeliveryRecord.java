@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param nextAttemptAt when a pending delivery is due; meaningless once terminal
  * @param createdAt when it was enqueued
  * @param updatedAt when it last changed
- * @param lastError the last attempt's error, or null
+ * @param lastError the last attempt's error, or why a {@link DeliveryStatus#CAPPED} delivery was
+ *     not sent; null otherwise
  * @param history the latest attempts, oldest first (at most {@link #MAX_HISTORY})
  */
 public record DeliveryRecord(
@@ -72,6 +73,27 @@ public record DeliveryRecord(
         now,
         null,
         List.of());
+  }
+
+  /**
+   * This new delivery, not to be sent because its destination's frequency cap is reached: terminal
+   * at once, with {@code reason} as its last error and no next attempt.
+   */
+  public DeliveryRecord capped(String reason) {
+    return new DeliveryRecord(
+        id,
+        detectionId,
+        ruleId,
+        destination,
+        url,
+        body,
+        DeliveryStatus.CAPPED,
+        attempts,
+        null,
+        createdAt,
+        updatedAt,
+        reason,
+        history);
   }
 
   /** Leaves the body out: it may hold personal data and does not belong in logs. */

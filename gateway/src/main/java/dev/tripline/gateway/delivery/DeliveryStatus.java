@@ -12,7 +12,12 @@ public enum DeliveryStatus {
    * Given up: rejected by the destination or out of attempts. Terminal until an operator replays
    * it.
    */
-  DEAD("dead");
+  DEAD("dead"),
+  /**
+   * Never sent: its destination's frequency cap was reached for the detection's user (or other
+   * {@code per} field). Terminal; kept so that operators see why nothing went out.
+   */
+  CAPPED("capped");
 
   private final String wireName;
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A configured webhook receiver. Immutable and valid once built: the config loader calls {@link
@@ -21,9 +22,16 @@ import java.util.Locale;
  * @param secret Standard Webhooks signing secret, {@code whsec_<base64>}
  * @param timeout limit for one attempt, connect and response included
  * @param format the body format sent to this destination
+ * @param frequencyCap at most so many deliveries per user (or other key field) within a window,
+ *     across all rules notifying this destination; empty for none
  */
 public record Destination(
-    String id, URI url, String secret, Duration timeout, PayloadFormat format) {
+    String id,
+    URI url,
+    String secret,
+    Duration timeout,
+    PayloadFormat format,
+    Optional<FrequencyCap> frequencyCap) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -34,13 +42,14 @@ public record Destination(
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
   /**
-   * Validates the values; a null timeout or format takes the default.
+   * Validates the values; a null timeout or format takes the default, a null cap means none.
    *
    * @throws IllegalArgumentException listing every problem, each naming its field
    */
   public Destination {
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     format = format == null ? PayloadFormat.STANDARD : format;
+    frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null) {
@@ -73,7 +82,13 @@ public record Destination(
         URI.create(url),
         secret,
         timeout == null ? DEFAULT_TIMEOUT : timeout,
-        format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format));
+        format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
+        Optional.empty());
+  }
+
+  /** This destination with a frequency cap (null for none). */
+  public Destination withFrequencyCap(FrequencyCap cap) {
+    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap));
   }
 
   /**
@@ -192,6 +207,7 @@ public record Destination(
         + timeout
         + ", format="
         + format
+        + frequencyCap.map(cap -> ", frequencyCap=" + cap.describe()).orElse("")
         + "]";
   }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * {_id: "msg_...", detectionId, ruleId, destination, url, body,
- *  status: "pending" | "succeeded" | "dead", attempts: 2,
+ *  status: "pending" | "succeeded" | "dead" | "capped", attempts: 2,
  *  nextAttemptAt: ISODate, createdAt: ISODate, updatedAt: ISODate, lastError: "HTTP 503",
  *  history: [{at: ISODate, status: 503, outcome: "retryable", latencyMs: 41, error: "HTTP 503"}, ...]}
  * }</pre>

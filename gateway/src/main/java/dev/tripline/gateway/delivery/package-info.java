@@ -10,6 +10,13 @@
  * under a {@link dev.tripline.gateway.delivery.RetryPolicy}; the same loop resumes what a previous
  * process left pending.
  *
+ * <p>A destination may carry a {@link dev.tripline.gateway.delivery.FrequencyCap} (at most {@code
+ * max} deliveries per user, or other key field, within a sliding window, across rules). The
+ * deliverer judges each delivery to it before the outbox write, keeping the windows in a {@link
+ * dev.tripline.gateway.delivery.CapStore} ({@link dev.tripline.gateway.delivery.MongoCapStore}
+ * live, {@link dev.tripline.gateway.delivery.InMemoryCapStore} in rule tests); a capped delivery is
+ * written with status {@code capped} and never attempted.
+ *
  * <p>Knobs and defaults:
  *
  * <ul>
@@ -21,7 +28,10 @@
  *   <li>{@link dev.tripline.gateway.delivery.DeliveryOptions}: poll every 1 s, at most 32 attempts
  *       in flight;
  *   <li>{@link dev.tripline.gateway.delivery.MongoDeliveryStore}: collection {@code deliveries}, 10
- *       s per operation, the last 20 attempts kept per delivery.
+ *       s per operation, the last 20 attempts kept per delivery;
+ *   <li>{@link dev.tripline.gateway.delivery.MongoCapStore}: collection {@code caps}, {@code
+ *       mongo.timeout} per operation; a {@code frequency_cap} has {@code per} {@code userId} by
+ *       default, {@code max} 1 to 1000, {@code within} up to 90 days.
  * </ul>
  */
 package dev.tripline.gateway.delivery;

@@ -142,6 +142,27 @@ public final class GatewayMetrics {
         .increment();
   }
 
+  public void deliveryCapped(String destination) {
+    Counter.builder("tripline.deliveries.capped")
+        .description(
+            "Deliveries not sent because the destination's frequency cap was reached, by"
+                + " destination")
+        .tag("destination", destination)
+        .register(registry)
+        .increment();
+  }
+
+  public void deliveryUncapped(String destination, String reason) {
+    Counter.builder("tripline.deliveries.uncapped")
+        .description(
+            "Deliveries to a destination with a frequency cap sent without the cap counting them,"
+                + " by destination and reason (missing_key_field, cap_store_failed)")
+        .tag("destination", destination)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
   public void delivery(String destination, String outcome, Duration latency) {
     Counter.builder("tripline.deliveries")
         .description("Webhook delivery attempts, by destination and outcome")

@@ -4,6 +4,10 @@ import dev.tripline.detectors.Detection;
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.FrequencyCap;
+import dev.tripline.gateway.delivery.InMemoryCapStore;
+import dev.tripline.gateway.delivery.WebhookIds;
 import dev.tripline.gateway.ruletest.RuleTestCase.Advance;
 import dev.tripline.gateway.ruletest.RuleTestCase.EventStep;
 import dev.tripline.gateway.ruletest.RuleTestCase.Step;
@@ -27,7 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * them (an event's {@code ip} is taken as the address it arrives from; generated ids are {@code
  * evt-1}, {@code evt-2}, ... so detection ids are stable). Timers (absence, sequence) fire when the
  * fake clock passes their due time, at each {@code advance} and between repeated events. Nothing is
- * stored or sent: the webhook count is each detection's destinations, summed.
+ * stored or sent: the webhook count is what the gateway would send, each detection's configured
+ * destinations (cooldowns already held back the detections they suppress) less the deliveries a
+ * destination's {@code frequency_cap} holds back, judged as the gateway does ({@link FrequencyCap},
+ * in memory, by the fake clock's {@code detectedAt}). Each test starts with empty caps.
  */
 public final class RuleTestRunner {
 
@@ -35,13 +42,31 @@ public final class RuleTestRunner {
   private static final Duration ANY_SKEW = Duration.ofDays(365L * 100);
 
   private final RuleSet rules;
+  private final Map<String, Destination> destinations;
 
-  public RuleTestRunner(RuleSet rules) {
+  /**
+   * @param rules the rules under test
+   * @param destinations the configured destinations by id, whose frequency caps the webhook count
+   *     applies; rules name only these (the loader checks {@code notify:} against them), and one
+   *     missing here counts as a destination without a cap
+   */
+  public RuleTestRunner(RuleSet rules, Map<String, Destination> destinations) {
     this.rules = rules;
+    this.destinations = Map.copyOf(destinations);
   }
 
-  /** What a test produced, and whether that is what it expected. */
-  public record Result(RuleTestCase test, List<String> actual, int actualWebhooks, String error) {
+  /**
+   * What a test produced, and whether that is what it expected.
+   *
+   * @param actualWebhooks the webhooks the gateway would send
+   * @param cappedWebhooks the deliveries frequency caps held back (not in {@code actualWebhooks})
+   */
+  public record Result(
+      RuleTestCase test,
+      List<String> actual,
+      int actualWebhooks,
+      int cappedWebhooks,
+      String error) {
 
     public List<String> expected() {
       return test.detections().stream().map(RuleTestCase.ExpectedDetection::render).toList();
@@ -70,6 +95,8 @@ public final class RuleTestRunner {
             .append(test.webhooks())
             .append(", actual ")
             .append(actualWebhooks)
+            .append(
+                cappedWebhooks == 0 ? "" : " (" + cappedWebhooks + " held back by frequency caps)")
             .append('\n');
       }
       return out.toString();
@@ -86,19 +113,18 @@ public final class RuleTestRunner {
         new DetectionEngine(rules.rules(), clock, DetectorLimits.defaults(), EngineObserver.NOOP);
     AtomicLong ids = new AtomicLong();
     EventParser parser = new EventParser(ANY_SKEW, () -> "evt-" + ids.incrementAndGet());
-    List<String> actual = new ArrayList<>();
-    int webhooks = 0;
+    Outcome outcome = new Outcome(new InMemoryCapStore());
     for (Step step : test.steps()) {
       if (step instanceof Advance advance) {
         clock.advance(advance.by());
-        webhooks += collect(engine.advance(clock.now), actual);
+        outcome.collect(engine.advance(clock.now));
         continue;
       }
       EventStep events = (EventStep) step;
       for (int i = 0; i < events.repeat(); i++) {
         if (i > 0) {
           clock.advance(events.every());
-          webhooks += collect(engine.advance(clock.now), actual);
+          outcome.collect(engine.advance(clock.now));
         }
         JsonObject json = events.event();
         Event event;
@@ -109,22 +135,61 @@ public final class RuleTestRunner {
                   new EventParser.Arrival(
                       "test", json.getValue("ip") instanceof String ip ? ip : null, clock.now));
         } catch (HttpException e) {
-          return new Result(test, actual, webhooks, events.where() + ".event: " + e.getMessage());
+          return outcome.result(test, events.where() + ".event: " + e.getMessage());
         }
-        webhooks += collect(engine.process(event), actual);
+        outcome.collect(engine.process(event));
       }
     }
-    return new Result(test, actual, webhooks, null);
+    return outcome.result(test, null);
   }
 
-  /** Adds the detections to {@code actual}; returns the webhooks they make. */
-  private static int collect(List<Detection> detections, List<String> actual) {
-    int webhooks = 0;
-    for (Detection detection : detections) {
-      actual.add(render(detection.ruleId(), detection.key()));
-      webhooks += detection.destinations().size();
+  /** What one test's detections add up to. */
+  private final class Outcome {
+    private final InMemoryCapStore caps;
+    private final List<String> detections = new ArrayList<>();
+    private int webhooks;
+    private int capped;
+
+    Outcome(InMemoryCapStore caps) {
+      this.caps = caps;
     }
-    return webhooks;
+
+    /** Counts the detections and the webhooks they make, as the gateway's delivery would. */
+    void collect(List<Detection> fired) {
+      for (Detection detection : fired) {
+        detections.add(render(detection.ruleId(), detection.key()));
+        for (String id : detection.destinations().stream().distinct().toList()) {
+          if (isCapped(detection, id)) {
+            capped++;
+          } else {
+            webhooks++;
+          }
+        }
+      }
+    }
+
+    private boolean isCapped(Detection detection, String destinationId) {
+      Destination destination = destinations.get(destinationId);
+      if (destination == null || destination.frequencyCap().isEmpty()) {
+        return false;
+      }
+      FrequencyCap cap = destination.frequencyCap().get();
+      return cap.subject(detection.key())
+          .map(
+              subject ->
+                  !caps.admitNow(
+                          destinationId,
+                          cap,
+                          subject,
+                          WebhookIds.of(detection.id(), destinationId),
+                          detection.detectedAt())
+                      .allowed())
+          .orElse(false);
+    }
+
+    Result result(RuleTestCase test, String error) {
+      return new Result(test, detections, webhooks, capped, error);
+    }
   }
 
   static String render(String rule, Map<String, Object> key) {

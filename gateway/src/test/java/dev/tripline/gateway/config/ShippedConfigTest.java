@@ -42,7 +42,7 @@ class ShippedConfigTest {
     Map<String, Destination> destinations =
         DestinationsLoader.load(CONFIG.resolve("destinations.yaml"), Map.of());
     RuleSet rules = RuleLoader.load(CONFIG.resolve("rules"), destinations.keySet());
-    RuleTestRunner runner = new RuleTestRunner(rules);
+    RuleTestRunner runner = new RuleTestRunner(rules, destinations);
     List<Path> files = RuleTestFixtures.files(CONFIG.resolve("rules"));
 
     // every shipped rule file has its fixtures

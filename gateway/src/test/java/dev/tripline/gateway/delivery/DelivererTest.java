@@ -76,6 +76,7 @@ class DelivererTest {
         vertx,
         client,
         store,
+        new InMemoryCapStore(),
         Map.of("crm", crm),
         DeliveryOptions.defaults().withRetry(retry).withPollInterval(Duration.ofMillis(20)),
         clock,

@@ -15,9 +15,16 @@ final class Detections {
     Map<String, Object> key = new LinkedHashMap<>();
     key.put("ip", "203.0.113.7");
     key.put("userId", "u123");
+    return detection(
+        id, "repeat-ip-signups", key, Instant.parse("2026-11-21T10:30:00.140Z"), destinations);
+  }
+
+  /** A detection of {@code rule} for {@code key}, detected at {@code detectedAt}. */
+  static Detection detection(
+      String id, String rule, Map<String, Object> key, Instant detectedAt, String... destinations) {
     return new Detection(
         id,
-        "repeat-ip-signups",
+        rule,
         "3",
         key,
         Instant.parse("2026-11-21T10:29:00Z"),
@@ -27,7 +34,7 @@ final class Detections {
         List.of("evt_1", "evt_2", "evt_3"),
         "evt_1",
         "evt_3",
-        Instant.parse("2026-11-21T10:30:00.140Z"),
+        detectedAt,
         List.of(destinations),
         "high",
         Map.of("team", "growth"));

@@ -21,6 +21,11 @@ public final class TestMongo {
 
   /** A client on a database of its own, so that tests sharing a server do not see each other. */
   public static MongoClient client(Vertx vertx, MongoServer server) {
+    return client(vertx, server, "t" + UUID.randomUUID().toString().replace("-", ""));
+  }
+
+  /** A client on the named database, e.g. a second one standing for a restarted process. */
+  public static MongoClient client(Vertx vertx, MongoServer server, String database) {
     InetSocketAddress address = server.getLocalAddress();
     return MongoClient.create(
         vertx,
@@ -28,6 +33,6 @@ public final class TestMongo {
             .put(
                 "connection_string",
                 "mongodb://" + address.getHostString() + ":" + address.getPort())
-            .put("db_name", "t" + UUID.randomUUID().toString().replace("-", "")));
+            .put("db_name", database));
   }
 }
