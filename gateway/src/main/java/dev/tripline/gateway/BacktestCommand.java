@@ -5,6 +5,7 @@ import dev.tripline.gateway.backtest.Backtest;
 import dev.tripline.gateway.backtest.BacktestReport;
 import dev.tripline.gateway.backtest.TextReport;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.store.StoreUnavailableException;
 import dev.tripline.rules.Durations;
 import dev.tripline.rules.RuleSet;
@@ -178,7 +179,8 @@ final class BacktestCommand {
     GatewayConfig config;
     try {
       config = sources.config(args.config(), args.configNamed(), USAGE);
-      Set<String> destinations = sources.destinations(config, USAGE).keySet();
+      Map<String, Destination> configured = sources.destinations(config, USAGE);
+      Set<String> destinations = configured.keySet();
       Path dir = args.dir().orElse(config.rulesDir());
       RuleSet candidate = sources.rules(dir, destinations, err, USAGE);
       Optional<Backtest.Rules> live = Optional.empty();
@@ -196,7 +198,8 @@ final class BacktestCommand {
               new Backtest.Rules(dir.toString(), candidate),
               live,
               new DetectorLimits(
-                  config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule()));
+                  config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule()),
+              configured);
     } catch (CommandExit exit) {
       return exit.status;
     }

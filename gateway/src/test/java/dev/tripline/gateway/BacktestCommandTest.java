@@ -155,6 +155,29 @@ class BacktestCommandTest {
   }
 
   @Test
+  void should_count_webhooks_after_the_destinations_frequency_caps() throws IOException {
+    Files.writeString(
+        destinations,
+        Files.readString(destinations)
+            .replace(
+                "url: http://127.0.0.1:9/crm\n",
+                "url: http://127.0.0.1:9/crm\n  frequency_cap: {per: ip, max: 1, within: 1d}\n"));
+    storeTheWeek();
+
+    assertThat(backtest(runningGatewayConfig(), candidate, "--json")).isEqualTo(BacktestCommand.OK);
+
+    // one IP fired burst twice: its second crm webhook is capped; slack has no cap, and
+    // cart-abandon's keys have no ip, so they are not capped
+    JsonObject burst =
+        new JsonObject(out()).getJsonObject("candidate").getJsonArray("rules").getJsonObject(0);
+    assertThat(burst.getLong("webhooks")).isEqualTo(5);
+    assertThat(burst.getLong("webhooksCapped")).isEqualTo(1);
+    out.reset();
+    backtest(runningGatewayConfig(), candidate);
+    assertThat(out()).contains("  burst: 1 webhook(s) held back by frequency caps\n");
+  }
+
+  @Test
   void should_print_the_report_as_json() throws IOException {
     storeTheWeek();
 

@@ -2,6 +2,7 @@ package dev.tripline.gateway.backtest;
 
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.store.EventStoreOptions;
 import dev.tripline.rules.RuleSet;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,9 +47,15 @@ public final class Backtest {
    * @param candidate the rules under test
    * @param live the rules to compare them with, if any
    * @param limits the detectors' memory bounds, as the gateway has them
+   * @param destinations the configured destinations, whose frequency caps the webhook counts apply
    */
   public record Plan(
-      Instant from, Instant to, Rules candidate, Optional<Rules> live, DetectorLimits limits) {
+      Instant from,
+      Instant to,
+      Rules candidate,
+      Optional<Rules> live,
+      DetectorLimits limits,
+      Map<String, Destination> destinations) {
 
     public Plan {
       if (!from.isBefore(to)) {
@@ -56,6 +64,7 @@ public final class Backtest {
       Objects.requireNonNull(candidate, "candidate");
       Objects.requireNonNull(live, "live");
       Objects.requireNonNull(limits, "limits");
+      destinations = Map.copyOf(destinations);
     }
   }
 
@@ -82,7 +91,14 @@ public final class Backtest {
       Vertx vertx, GatewayConfig.Mongo mongo, Duration readTimeout, Plan plan) {
     Replay replay;
     try {
-      replay = new Replay(plan.from(), plan.to(), plan.candidate(), plan.live(), plan.limits());
+      replay =
+          new Replay(
+              plan.from(),
+              plan.to(),
+              plan.candidate(),
+              plan.live(),
+              plan.limits(),
+              plan.destinations());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

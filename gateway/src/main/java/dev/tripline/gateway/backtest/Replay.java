@@ -1,10 +1,12 @@
 package dev.tripline.gateway.backtest;
 
 import dev.tripline.detectors.DetectorLimits;
+import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.rules.Event;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,7 @@ final class Replay {
 
   /**
    * @param live the live rules, when compared
+   * @param destinations the configured destinations, for their frequency caps
    * @throws IllegalArgumentException when a rule's options are out of range for its detector
    */
   Replay(
@@ -32,12 +35,16 @@ final class Replay {
       Instant to,
       Backtest.Rules candidate,
       Optional<Backtest.Rules> live,
-      DetectorLimits limits) {
+      DetectorLimits limits,
+      Map<String, Destination> destinations) {
     this.from = from;
     this.to = to;
     this.clock = new ReplayClock(from);
-    this.candidate = new RuleSetReplay(candidate.dir(), candidate.rules(), clock, limits);
-    this.live = live.map(named -> new RuleSetReplay(named.dir(), named.rules(), clock, limits));
+    this.candidate =
+        new RuleSetReplay(candidate.dir(), candidate.rules(), clock, limits, destinations);
+    this.live =
+        live.map(
+            named -> new RuleSetReplay(named.dir(), named.rules(), clock, limits, destinations));
     all.add(this.candidate);
     this.live.ifPresent(all::add);
   }

@@ -13,7 +13,9 @@ import java.util.List;
  * @param destinations the destinations it notifies (its {@code notify:})
  * @param detections how many detections it made
  * @param keys how many distinct keys those detections were for
- * @param webhooks how many webhooks they would have made (detections × destinations)
+ * @param webhooks how many webhooks they would have made: detections × destinations, less those the
+ *     destinations' frequency caps held back
+ * @param webhooksCapped the webhooks frequency caps held back
  * @param conditionErrors events on which a condition failed to evaluate (counted as no match)
  * @param keysEvicted keys whose state was dropped at {@code detectors.max-keys-per-rule}
  * @param timersRefused starts refused because the rule held its most timers
@@ -27,6 +29,7 @@ public record RuleResult(
     long detections,
     long keys,
     long webhooks,
+    long webhooksCapped,
     long conditionErrors,
     long keysEvicted,
     long timersRefused,
@@ -45,6 +48,7 @@ public record RuleResult(
         .put("detections", detections)
         .put("keys", keys)
         .put("webhooks", webhooks)
+        .put("webhooksCapped", webhooksCapped)
         .put("conditionErrors", conditionErrors)
         .put("keysEvicted", keysEvicted)
         .put("timersRefused", timersRefused)

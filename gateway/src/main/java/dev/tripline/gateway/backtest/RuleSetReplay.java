@@ -4,6 +4,8 @@ import dev.tripline.detectors.Detection;
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.SimulatedCaps;
 import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
@@ -26,8 +28,20 @@ final class RuleSetReplay {
   private final DetectionEngine engine;
   private final Map<String, Tally> tallies = new LinkedHashMap<>();
 
-  RuleSetReplay(String name, RuleSet rules, InstantSource clock, DetectorLimits limits) {
+  private final SimulatedCaps caps;
+
+  /**
+   * @param destinations the configured destinations, whose frequency caps apply to the webhook
+   *     count, in detection time
+   */
+  RuleSetReplay(
+      String name,
+      RuleSet rules,
+      InstantSource clock,
+      DetectorLimits limits,
+      Map<String, Destination> destinations) {
     this.name = name;
+    this.caps = new SimulatedCaps(destinations);
     for (Rule rule : rules.rules()) {
       tallies.put(rule.id(), new Tally(rule));
     }
@@ -59,19 +73,10 @@ final class RuleSetReplay {
       Tally tally = tallies.get(detection.ruleId());
       tally.detections++;
       tally.keys.add(detection.key());
-      tally.webhooks += webhooks(detection);
+      SimulatedCaps.Count webhooks = caps.count(detection);
+      tally.webhooks += webhooks.sent();
+      tally.webhooksCapped += webhooks.capped();
     }
-  }
-
-  /**
-   * The webhooks a detection would have made: one per destination its rule notifies.
-   *
-   * <p>FREQUENCY CAPS: this is the one place where per-destination frequency caps apply to a
-   * backtest. Once delivery has them, ask them here, per destination and in event time, whether
-   * this detection's webhook would have been sent or capped (and count the capped ones).
-   */
-  private static int webhooks(Detection detection) {
-    return detection.destinations().size();
   }
 
   /** What one rule did so far. */
@@ -79,6 +84,7 @@ final class RuleSetReplay {
     final Rule rule;
     long detections;
     long webhooks;
+    long webhooksCapped;
     long conditionErrors;
     long keysEvicted;
     long timersRefused;
@@ -97,6 +103,7 @@ final class RuleSetReplay {
           detections,
           keys.size(),
           webhooks,
+          webhooksCapped,
           conditionErrors,
           keysEvicted,
           timersRefused,

@@ -157,6 +157,9 @@ public final class TextReport {
                 + rule.keysEvicted()
                 + " key(s) evicted at detectors.max-keys-per-rule, their state lost");
       }
+      if (rule.webhooksCapped() > 0) {
+        notes.add(at + rule.webhooksCapped() + " webhook(s) held back by frequency caps");
+      }
       if (rule.timersRefused() > 0) {
         notes.add(at + rule.timersRefused() + " start(s) refused: the rule held its most timers");
       }

@@ -5,9 +5,7 @@ import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.detectors.EngineObserver;
 import dev.tripline.gateway.delivery.Destination;
-import dev.tripline.gateway.delivery.FrequencyCap;
-import dev.tripline.gateway.delivery.InMemoryCapStore;
-import dev.tripline.gateway.delivery.WebhookIds;
+import dev.tripline.gateway.delivery.SimulatedCaps;
 import dev.tripline.gateway.ruletest.RuleTestCase.Advance;
 import dev.tripline.gateway.ruletest.RuleTestCase.EventStep;
 import dev.tripline.gateway.ruletest.RuleTestCase.Step;
@@ -33,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * fake clock passes their due time, at each {@code advance} and between repeated events. Nothing is
  * stored or sent: the webhook count is what the gateway would send, each detection's configured
  * destinations (cooldowns already held back the detections they suppress) less the deliveries a
- * destination's {@code frequency_cap} holds back, judged as the gateway does ({@link FrequencyCap},
- * in memory, by the fake clock's {@code detectedAt}). Each test starts with empty caps.
+ * destination's {@code frequency_cap} holds back, judged as the gateway does ({@link
+ * SimulatedCaps}, in memory, by the fake clock's {@code detectedAt}). Each test starts with empty
+ * caps.
  */
 public final class RuleTestRunner {
 
@@ -113,7 +112,7 @@ public final class RuleTestRunner {
         new DetectionEngine(rules.rules(), clock, DetectorLimits.defaults(), EngineObserver.NOOP);
     AtomicLong ids = new AtomicLong();
     EventParser parser = new EventParser(ANY_SKEW, () -> "evt-" + ids.incrementAndGet());
-    Outcome outcome = new Outcome(new InMemoryCapStore());
+    Outcome outcome = new Outcome(new SimulatedCaps(destinations));
     for (Step step : test.steps()) {
       if (step instanceof Advance advance) {
         clock.advance(advance.by());
@@ -145,12 +144,12 @@ public final class RuleTestRunner {
 
   /** What one test's detections add up to. */
   private final class Outcome {
-    private final InMemoryCapStore caps;
+    private final SimulatedCaps caps;
     private final List<String> detections = new ArrayList<>();
     private int webhooks;
     private int capped;
 
-    Outcome(InMemoryCapStore caps) {
+    Outcome(SimulatedCaps caps) {
       this.caps = caps;
     }
 
@@ -158,33 +157,10 @@ public final class RuleTestRunner {
     void collect(List<Detection> fired) {
       for (Detection detection : fired) {
         detections.add(render(detection.ruleId(), detection.key()));
-        for (String id : detection.destinations().stream().distinct().toList()) {
-          if (isCapped(detection, id)) {
-            capped++;
-          } else {
-            webhooks++;
-          }
-        }
+        SimulatedCaps.Count count = caps.count(detection);
+        webhooks += count.sent();
+        capped += count.capped();
       }
-    }
-
-    private boolean isCapped(Detection detection, String destinationId) {
-      Destination destination = destinations.get(destinationId);
-      if (destination == null || destination.frequencyCap().isEmpty()) {
-        return false;
-      }
-      FrequencyCap cap = destination.frequencyCap().get();
-      return cap.subject(detection.key())
-          .map(
-              subject ->
-                  !caps.admitNow(
-                          destinationId,
-                          cap,
-                          subject,
-                          WebhookIds.of(detection.id(), destinationId),
-                          detection.detectedAt())
-                      .allowed())
-          .orElse(false);
     }
 
     Result result(RuleTestCase test, String error) {

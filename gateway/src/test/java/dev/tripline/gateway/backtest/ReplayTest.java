@@ -40,7 +40,8 @@ class ReplayTest {
   }
 
   private static Replay replay(RuleSet rules, DetectorLimits limits) {
-    return new Replay(FROM, TO, new Backtest.Rules("rules", rules), Optional.empty(), limits);
+    return new Replay(
+        FROM, TO, new Backtest.Rules("rules", rules), Optional.empty(), limits, java.util.Map.of());
   }
 
   @Test

@@ -22,6 +22,7 @@ class TextReportTest {
         detections,
         detections,
         detections,
+        0,
         conditionErrors,
         evicted,
         refused,
