@@ -4,10 +4,8 @@ import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.Durations;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +48,11 @@ public final class AbsenceDetector implements Detector {
 
   private final Rule rule;
   private final AbsenceSpec spec;
-  private final Duration cooldown;
   private final InstantSource clock;
   private final EngineObserver observer;
-  private final int maxTimers;
   private final boolean reset;
   private final DetectionIds ids = new DetectionIds();
-  private final TimerQueue timers = new TimerQueue();
-  private final KeyedStates<Cooldown> cooldowns;
+  private final RuleTimers timers;
 
   /**
    * Creates the detector of an absence rule.
@@ -79,10 +74,8 @@ public final class AbsenceDetector implements Detector {
       throw new IllegalArgumentException(at + "grace: must be >= 0s, was " + absence.grace());
     }
     this.spec = absence;
-    this.cooldown = RuleChecks.cooldown(rule);
-    this.maxTimers = limits.maxTimersPerRule();
     this.reset = absence.onRepeatStart() == AbsenceSpec.OnRepeatStart.RESET;
-    this.cooldowns = new KeyedStates<>(rule, limits, observer, c -> c.until, Duration.ZERO);
+    this.timers = new RuleTimers(rule, limits, observer, RuleChecks.cooldown(rule));
   }
 
   @Override
@@ -108,15 +101,14 @@ public final class AbsenceDetector implements Detector {
       return Optional.empty();
     }
     Instant time = event.timestamp();
-    cooldowns.observe(time);
+    timers.observe(time);
     long millis = time.toEpochMilli();
     PendingTimer timer = timers.get(key);
     if (timer != null
         && Conditions.matches(rule, spec.cancel(), event, observer, "detect.absence.cancel")
         && millis >= timer.startedAtMillis
         && millis < deadline(timer)) {
-      timers.remove(key);
-      observer.timerRemoved(rule, key);
+      timers.remove(timer);
       timer = null;
     }
     if (!Conditions.matches(rule, spec.start(), event, observer, "detect.absence.start")) {
@@ -124,29 +116,17 @@ public final class AbsenceDetector implements Detector {
     }
     Optional<Detection> settled = Optional.empty();
     if (timer != null && deadline(timer) <= millis) {
-      timers.remove(key);
-      observer.timerRemoved(rule, key);
+      timers.remove(timer);
       settled = fire(timer);
       timer = null;
     }
     if (timer == null) {
-      open(key, event);
+      timers.open(new PendingTimer(key, millis, due(millis), List.of(event.id())), event);
     } else {
       repeat(timer, event);
     }
-    cooldowns.expireIdle();
+    timers.expireIdle();
     return settled;
-  }
-
-  private void open(List<Object> key, Event event) {
-    if (timers.size() >= maxTimers) {
-      observer.timerRefused(rule, event);
-      return;
-    }
-    long start = event.timestamp().toEpochMilli();
-    PendingTimer timer = new PendingTimer(key, start, due(start), List.of(event.id()));
-    timers.add(timer);
-    observer.timerSaved(rule, timer.state());
   }
 
   private void repeat(PendingTimer timer, Event event) {
@@ -162,61 +142,38 @@ public final class AbsenceDetector implements Detector {
       timer.dueMillis = due(start);
       timers.rescheduled(timer);
     }
-    observer.timerSaved(rule, timer.state());
+    timers.saved(timer);
   }
 
   @Override
   public List<Detection> advance(Instant now) {
-    long nowMillis = now.toEpochMilli();
-    List<Detection> detections = List.of();
-    for (PendingTimer timer = timers.pollDue(nowMillis);
-        timer != null;
-        timer = timers.pollDue(nowMillis)) {
-      observer.timerRemoved(rule, timer.key);
-      Optional<Detection> detection = fire(timer);
-      if (detection.isPresent()) {
-        if (detections.isEmpty()) {
-          detections = new ArrayList<>();
-        }
-        detections.add(detection.get());
-      }
-    }
-    return detections;
+    return timers.fireDue(now, this::fire);
   }
 
   @Override
   public void restore(TimerState state) {
-    if (timers.remove(state.key()) == null && timers.size() >= maxTimers) {
-      throw new IllegalStateException(
-          RuleLabel.of(rule) + ": holds " + maxTimers + " timers, cannot restore more");
-    }
-    timers.add(PendingTimer.of(state));
+    timers.restore(state);
   }
 
   @Override
   public List<TimerState> timers() {
-    List<TimerState> all = new ArrayList<>(timers.size());
-    timers.forEach(timer -> all.add(timer.state()));
-    return all;
+    return timers.states();
   }
 
   @Override
   public Optional<Map<String, Object>> keyState(List<String> key) {
     Map<String, Object> state = new LinkedHashMap<>();
-    timers.forEach(
-        timer -> {
-          if (GroupKeys.matches(timer.key, key)) {
-            state.put("startedAt", timer.startedAt().toString());
-            state.put("deadline", Instant.ofEpochMilli(deadline(timer)).toString());
-            state.put("due", timer.due().toString());
-            state.put("starts", timer.count);
-            state.put("eventIds", timer.eventIds);
-          }
-        });
-    Cooldown cooling = cooldowns.find(key);
-    if (cooling != null) {
-      state.put("cooldownUntil", cooling.until.toString());
-    }
+    timers
+        .find(key)
+        .ifPresent(
+            timer -> {
+              state.put("startedAt", timer.startedAt().toString());
+              state.put("deadline", Instant.ofEpochMilli(deadline(timer)).toString());
+              state.put("due", timer.due().toString());
+              state.put("starts", timer.count);
+              state.put("eventIds", timer.eventIds);
+            });
+    timers.coolingUntil(key).ifPresent(until -> state.put("cooldownUntil", until.toString()));
     return state.isEmpty() ? Optional.empty() : Optional.of(state);
   }
 
@@ -232,14 +189,9 @@ public final class AbsenceDetector implements Detector {
   /** The detection of a timer that ran out, unless the key is cooling down. */
   private Optional<Detection> fire(PendingTimer timer) {
     Instant deadline = Instant.ofEpochMilli(deadline(timer));
-    Cooldown cooling = cooldowns.get(timer.key);
-    if (cooling != null && deadline.isBefore(cooling.until)) {
+    if (!timers.mayFire(timer.key, deadline)) {
       return Optional.empty();
     }
-    if (cooling == null) {
-      cooling = cooldowns.admit(timer.key, new Cooldown());
-    }
-    cooling.until = KeyWindow.plus(deadline, cooldown);
     Map<String, Object> keyMap = GroupKeys.asMap(spec.correlateBy(), timer.key);
     List<String> eventIds = timer.eventIds;
     Map<String, Object> values = new LinkedHashMap<>();
@@ -268,10 +220,5 @@ public final class AbsenceDetector implements Detector {
 
   private static String sorted(java.util.Set<String> types) {
     return String.join(",", new java.util.TreeSet<>(types));
-  }
-
-  /** A key's cooldown: no detection for deadlines before {@code until}. */
-  private static final class Cooldown {
-    Instant until = Instant.MIN;
   }
 }

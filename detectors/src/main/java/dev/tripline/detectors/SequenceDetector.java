@@ -5,7 +5,6 @@ import dev.tripline.rules.Event;
 import dev.tripline.rules.EventFilter;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.SequenceSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -70,13 +69,10 @@ public final class SequenceDetector implements Detector {
   private final List<EventFilter> steps;
   private final long withinMillis;
   private final boolean fireOnComplete;
-  private final Duration cooldown;
   private final InstantSource clock;
   private final EngineObserver observer;
-  private final int maxTimers;
   private final DetectionIds ids = new DetectionIds();
-  private final TimerQueue timers = new TimerQueue();
-  private final KeyedStates<Cooldown> cooldowns;
+  private final RuleTimers timers;
 
   /**
    * Creates the detector of a sequence rule.
@@ -113,9 +109,7 @@ public final class SequenceDetector implements Detector {
     this.steps = sequence.steps();
     this.withinMillis = sequence.within().toMillis();
     this.fireOnComplete = complete;
-    this.cooldown = RuleChecks.cooldown(rule);
-    this.maxTimers = limits.maxTimersPerRule();
-    this.cooldowns = new KeyedStates<>(rule, limits, observer, c -> c.until, Duration.ZERO);
+    this.timers = new RuleTimers(rule, limits, observer, RuleChecks.cooldown(rule));
   }
 
   @Override
@@ -141,41 +135,30 @@ public final class SequenceDetector implements Detector {
       return Optional.empty();
     }
     Instant time = event.timestamp();
-    cooldowns.observe(time);
+    timers.observe(time);
     long millis = time.toEpochMilli();
     PendingTimer timer = timers.get(key);
     Optional<Detection> detection = Optional.empty();
     if (timer != null && millis > deadline(timer)) {
-      timers.remove(key);
-      observer.timerRemoved(rule, key);
+      timers.remove(timer);
       detection = timedOut(timer);
       timer = null;
     }
     if (timer == null) {
       if (matches(0, event)) {
-        open(key, event);
+        timers.open(
+            new PendingTimer(key, millis, millis + withinMillis, List.of(event.id())), event);
       }
     } else if (millis >= timer.lastEventAtMillis && matches(timer.count, event)) {
       detection = step(timer, event);
     }
-    cooldowns.expireIdle();
+    timers.expireIdle();
     return detection;
   }
 
   private boolean matches(int step, Event event) {
     return Conditions.matches(
         rule, steps.get(step), event, observer, "detect.sequence.steps[" + step + "]");
-  }
-
-  private void open(List<Object> key, Event event) {
-    if (timers.size() >= maxTimers) {
-      observer.timerRefused(rule, event);
-      return;
-    }
-    long start = event.timestamp().toEpochMilli();
-    PendingTimer timer = new PendingTimer(key, start, start + withinMillis, List.of(event.id()));
-    timers.add(timer);
-    observer.timerSaved(rule, timer.state());
   }
 
   /** Takes the event as the timer's next step; completes the sequence at the last one. */
@@ -187,11 +170,10 @@ public final class SequenceDetector implements Detector {
       timer.count++;
       timer.eventIds = List.copyOf(eventIds);
       timer.lastEventAtMillis = event.timestamp().toEpochMilli();
-      observer.timerSaved(rule, timer.state());
+      timers.saved(timer);
       return Optional.empty();
     }
-    timers.remove(timer.key);
-    observer.timerRemoved(rule, timer.key);
+    timers.remove(timer);
     if (!fireOnComplete) {
       return Optional.empty();
     }
@@ -204,21 +186,7 @@ public final class SequenceDetector implements Detector {
 
   @Override
   public List<Detection> advance(Instant now) {
-    long nowMillis = now.toEpochMilli();
-    List<Detection> detections = List.of();
-    for (PendingTimer timer = timers.pollDue(nowMillis);
-        timer != null;
-        timer = timers.pollDue(nowMillis)) {
-      observer.timerRemoved(rule, timer.key);
-      Optional<Detection> detection = timedOut(timer);
-      if (detection.isPresent()) {
-        if (detections.isEmpty()) {
-          detections = new ArrayList<>();
-        }
-        detections.add(detection.get());
-      }
-    }
-    return detections;
+    return timers.fireDue(now, this::timedOut);
   }
 
   /**
@@ -237,39 +205,30 @@ public final class SequenceDetector implements Detector {
               + " (steps done), was "
               + state.count());
     }
-    if (timers.remove(state.key()) == null && timers.size() >= maxTimers) {
-      throw new IllegalStateException(
-          RuleLabel.of(rule) + ": holds " + maxTimers + " timers, cannot restore more");
-    }
-    timers.add(PendingTimer.of(state));
+    timers.restore(state);
   }
 
   @Override
   public List<TimerState> timers() {
-    List<TimerState> all = new ArrayList<>(timers.size());
-    timers.forEach(timer -> all.add(timer.state()));
-    return all;
+    return timers.states();
   }
 
   @Override
   public Optional<Map<String, Object>> keyState(List<String> key) {
     Map<String, Object> state = new LinkedHashMap<>();
-    timers.forEach(
-        timer -> {
-          if (GroupKeys.matches(timer.key, key)) {
-            state.put("startedAt", timer.startedAt().toString());
-            state.put("lastStepAt", Instant.ofEpochMilli(timer.lastEventAtMillis).toString());
-            state.put("deadline", Instant.ofEpochMilli(deadline(timer)).toString());
-            state.put("stepsDone", timer.count);
-            state.put("nextStep", timer.count + 1);
-            state.put("nextTypes", types(steps.get(timer.count)));
-            state.put("eventIds", timer.eventIds);
-          }
-        });
-    Cooldown cooling = cooldowns.find(key);
-    if (cooling != null) {
-      state.put("cooldownUntil", cooling.until.toString());
-    }
+    timers
+        .find(key)
+        .ifPresent(
+            timer -> {
+              state.put("startedAt", timer.startedAt().toString());
+              state.put("lastStepAt", Instant.ofEpochMilli(timer.lastEventAtMillis).toString());
+              state.put("deadline", Instant.ofEpochMilli(deadline(timer)).toString());
+              state.put("stepsDone", timer.count);
+              state.put("nextStep", timer.count + 1);
+              state.put("nextTypes", types(steps.get(timer.count)));
+              state.put("eventIds", timer.eventIds);
+            });
+    timers.coolingUntil(key).ifPresent(until -> state.put("cooldownUntil", until.toString()));
     return state.isEmpty() ? Optional.empty() : Optional.of(state);
   }
 
@@ -298,14 +257,9 @@ public final class SequenceDetector implements Detector {
       int count,
       Map<String, Object> values,
       List<String> eventIds) {
-    Cooldown cooling = cooldowns.get(timer.key);
-    if (cooling != null && end.isBefore(cooling.until)) {
+    if (!timers.mayFire(timer.key, end)) {
       return Optional.empty();
     }
-    if (cooling == null) {
-      cooling = cooldowns.admit(timer.key, new Cooldown());
-    }
-    cooling.until = KeyWindow.plus(end, cooldown);
     Map<String, Object> keyMap = GroupKeys.asMap(spec.correlateBy(), timer.key);
     values.put("within", Durations.format(spec.within()));
     return Optional.of(
@@ -329,10 +283,5 @@ public final class SequenceDetector implements Detector {
 
   private static String types(EventFilter step) {
     return step.on().isEmpty() ? "any event" : String.join(",", new TreeSet<>(step.on()));
-  }
-
-  /** A key's cooldown: no detection whose time is before {@code until}. */
-  private static final class Cooldown {
-    Instant until = Instant.MIN;
   }
 }

@@ -1,10 +1,10 @@
 package dev.tripline.gateway;
 
+import static dev.tripline.gateway.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tripline.gateway.GatewayTest.Receiver;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -14,10 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,7 +142,9 @@ class AdminGatewayTest {
         await(admin("GET", "/admin/rules/cart-abandon/keys?userId=u1")).bodyAsJsonObject();
     assertThat(state.getValue("state")).isNull();
     var mongo = TestGateway.mongo(vertx, gateway);
-    assertThat(await(eventually(() -> mongo.count("timers", new JsonObject()), n -> n == 0L)))
+    assertThat(
+            await(
+                Polling.until(vertx, () -> mongo.count("timers", new JsonObject()), n -> n == 0L)))
         .isZero();
     mongo.close();
     assertThat(await(admin("GET", "/admin/rules/reload")).bodyAsJsonObject()).isEqualTo(report);
@@ -180,7 +178,8 @@ class AdminGatewayTest {
     Files.writeString(dir.resolve("rules/more.yaml"), CART);
     JsonObject report =
         await(
-            eventually(
+            Polling.until(
+                vertx,
                 () -> admin("GET", "/admin/rules/reload").map(HttpResponse::bodyAsJsonObject),
                 r -> "watch".equals(r.getString("trigger"))));
 
@@ -208,7 +207,8 @@ class AdminGatewayTest {
     await(receiver.first());
     JsonObject detections =
         await(
-            eventually(
+            Polling.until(
+                vertx,
                 () ->
                     admin("GET", "/admin/detections?rule=burst&key.ip=127.0.0.1&limit=10")
                         .map(HttpResponse::bodyAsJsonObject),
@@ -242,14 +242,7 @@ class AdminGatewayTest {
         await(
             new TestGateway(dir)
                 .rules(rules)
-                .destinations(
-                    """
-                    - id: sink
-                      url: http://127.0.0.1:%d/hook
-                      secret: %s
-                      timeout: 2s
-                    """
-                        .formatted(receiver.port(), GatewayTest.SECRET))
+                .destinations(GatewayTest.sink(receiver.port()))
                 .config(config)
                 .watchInterval(watchInterval)
                 .start(vertx));
@@ -281,30 +274,5 @@ class AdminGatewayTest {
 
   private static JsonObject event(String id, String type, String userId, Instant at) {
     return TimersGatewayTest.event(id, type, userId, at);
-  }
-
-  private <T> Future<T> eventually(Supplier<Future<T>> probe, Predicate<T> done) {
-    Promise<T> result = Promise.promise();
-    AtomicInteger tries = new AtomicInteger();
-    vertx.setPeriodic(
-        20,
-        timer ->
-            probe
-                .get()
-                .onSuccess(
-                    value -> {
-                      if (done.test(value)) {
-                        vertx.cancelTimer(timer);
-                        result.tryComplete(value);
-                      } else if (tries.incrementAndGet() > 500) {
-                        vertx.cancelTimer(timer);
-                        result.tryFail("still " + value);
-                      }
-                    }));
-    return result.future();
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -554,13 +553,18 @@ class GatewayTest {
   }
 
   private String sink() {
+    return sink(receiver.port());
+  }
+
+  /** The destinations file of a single destination {@code sink} at an in-test receiver. */
+  static String sink(int port) {
     return """
         - id: sink
           url: http://127.0.0.1:%d/hook
           secret: %s
           timeout: 2s
         """
-        .formatted(receiver.port(), SECRET);
+        .formatted(port, SECRET);
   }
 
   private Future<HttpResponse<Buffer>> post(String body) {
@@ -612,24 +616,7 @@ class GatewayTest {
 
   /** Polls until the supplier yields the expected value, for state written after a response. */
   private <T> Future<T> eventually(Supplier<Future<T>> probe, T expected) {
-    Promise<T> done = Promise.promise();
-    AtomicInteger tries = new AtomicInteger();
-    vertx.setPeriodic(
-        20,
-        timer ->
-            probe
-                .get()
-                .onSuccess(
-                    value -> {
-                      if (expected.equals(value)) {
-                        vertx.cancelTimer(timer);
-                        done.tryComplete(value);
-                      } else if (tries.incrementAndGet() > 250) {
-                        vertx.cancelTimer(timer);
-                        done.tryFail("still " + value + ", expected " + expected);
-                      }
-                    }));
-    return done.future();
+    return Polling.until(vertx, probe, expected::equals);
   }
 
   private void startReceiver(java.util.function.IntUnaryOperator statusForAttempt)

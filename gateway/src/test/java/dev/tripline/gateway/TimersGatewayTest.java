@@ -1,10 +1,10 @@
 package dev.tripline.gateway;
 
+import static dev.tripline.gateway.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tripline.gateway.GatewayTest.Receiver;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,9 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +100,10 @@ class TimersGatewayTest {
     assertThat(body.getJsonObject("values").getString("missing")).isEqualTo("order_completed");
     assertThat(body.getJsonObject("events").getJsonArray("ids")).containsExactly("c1");
     MongoClient mongo = TestGateway.mongo(vertx, gateway);
-    assertThat(await(eventually(() -> mongo.count("timers", new JsonObject()), 0L))).isZero();
+    assertThat(
+            await(
+                Polling.until(vertx, () -> mongo.count("timers", new JsonObject()), n -> n == 0L)))
+        .isZero();
     assertThat(await(mongo.count("detections", new JsonObject()))).isEqualTo(1);
     mongo.close();
   }
@@ -118,7 +118,7 @@ class TimersGatewayTest {
                 event("c1", "add_to_cart", "u1", now.minus(Duration.ofMinutes(30))),
                 event("c2", "add_to_cart", "u2", now.plus(Duration.ofMinutes(5))))));
     MongoClient before = TestGateway.mongo(vertx, gateway);
-    await(eventually(() -> before.count("timers", new JsonObject()), 2L));
+    await(Polling.until(vertx, () -> before.count("timers", new JsonObject()), n -> n == 2L));
     before.close();
     stop();
 
@@ -130,7 +130,8 @@ class TimersGatewayTest {
     assertThat(new JsonObject(request.body()).getJsonObject("key").getString("userId"))
         .isEqualTo("u1");
     MongoClient mongo = TestGateway.mongo(vertx, gateway);
-    List<JsonObject> pending = await(eventually(() -> timers(mongo), 1));
+    List<JsonObject> pending =
+        await(Polling.until(vertx, () -> timers(mongo), list -> list.size() == 1));
     assertThat(pending.get(0).getJsonArray("key")).isEqualTo(new JsonArray().add("u2"));
     assertThat(pending.get(0).getLong("due"))
         .isEqualTo(now.plus(Duration.ofMinutes(65)).toEpochMilli());
@@ -155,7 +156,8 @@ class TimersGatewayTest {
                 event("c2", "add_to_cart", "u2", now.minus(Duration.ofMinutes(40))),
                 event("b2", "begin_checkout", "u2", now.minus(Duration.ofMinutes(35))))));
     MongoClient before = TestGateway.mongo(vertx, gateway);
-    JsonObject saved = await(eventually(() -> timers(before), 1)).get(0);
+    JsonObject saved =
+        await(Polling.until(vertx, () -> timers(before), list -> list.size() == 1)).get(0);
     before.close();
     assertThat(saved.getJsonArray("key")).isEqualTo(new JsonArray().add("u1"));
     assertThat(saved.getInteger("count")).isEqualTo(2);
@@ -181,7 +183,10 @@ class TimersGatewayTest {
         .as("the deadline: first step + within")
         .isEqualTo(now.minus(Duration.ofMinutes(50)).plus(Duration.ofHours(1)).toEpochMilli());
     MongoClient mongo = TestGateway.mongo(vertx, gateway);
-    assertThat(await(eventually(() -> mongo.count("timers", new JsonObject()), 0L))).isZero();
+    assertThat(
+            await(
+                Polling.until(vertx, () -> mongo.count("timers", new JsonObject()), n -> n == 0L)))
+        .isZero();
     assertThat(await(mongo.count("detections", new JsonObject()))).isEqualTo(1);
     mongo.close();
     assertThat(receiver.requests).hasSize(1);
@@ -194,14 +199,7 @@ class TimersGatewayTest {
         await(
             new TestGateway(dir)
                 .rules(rules)
-                .destinations(
-                    """
-                    - id: sink
-                      url: http://127.0.0.1:%d/hook
-                      secret: %s
-                      timeout: 2s
-                    """
-                        .formatted(receiver.port(), GatewayTest.SECRET))
+                .destinations(GatewayTest.sink(receiver.port()))
                 .config("detectors:\n  timer-tick: 20ms\n")
                 .start(vertx, clock));
   }
@@ -239,32 +237,5 @@ class TimersGatewayTest {
 
   static String batchOf(JsonObject... events) {
     return new JsonObject().put("batch", new JsonArray(List.of((Object[]) events))).encode();
-  }
-
-  /** Polls until the probe yields the expected value (a list: its size). */
-  private <T> Future<T> eventually(Supplier<Future<T>> probe, Object expected) {
-    Promise<T> done = Promise.promise();
-    AtomicInteger tries = new AtomicInteger();
-    vertx.setPeriodic(
-        20,
-        timer ->
-            probe
-                .get()
-                .onSuccess(
-                    value -> {
-                      Object seen = value instanceof List<?> list ? list.size() : value;
-                      if (expected.equals(seen)) {
-                        vertx.cancelTimer(timer);
-                        done.tryComplete(value);
-                      } else if (tries.incrementAndGet() > 500) {
-                        vertx.cancelTimer(timer);
-                        done.tryFail("still " + seen + ", expected " + expected);
-                      }
-                    }));
-    return done.future();
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }
