@@ -62,19 +62,6 @@ public final class ConfigLoader {
       }
     }
     ResolvedValues resolved = new ResolvedValues(parsed);
-    if (problems.isEmpty()
-        && resolved
-                .get(ConfigKeys.DELIVERY_MAX_BACKOFF)
-                .compareTo(resolved.get(ConfigKeys.DELIVERY_INITIAL_BACKOFF))
-            < 0) {
-      problems.add(
-          ConfigKeys.DELIVERY_MAX_BACKOFF.path()
-              + ": must be at least delivery.initial-backoff ("
-              + values.get(ConfigKeys.DELIVERY_INITIAL_BACKOFF.path()).text()
-              + "), was \""
-              + values.get(ConfigKeys.DELIVERY_MAX_BACKOFF.path()).text()
-              + "\"");
-    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
