@@ -553,8 +553,14 @@ public final class Deliverer {
       }
     }
     Instant next = nextAttemptAt;
-    return saveState(before, after, attempt.error(), now)
+    DestinationState state = after;
+    return saveState(before, after, now)
         .compose(ignored -> store.recordAttempt(record.id(), attempt, status, next))
+        .compose(
+            updated ->
+                state.disabled() && !before.disabled()
+                    ? holdPending(state, attempt.error(), now).map(updated)
+                    : Future.succeededFuture(updated))
         .map(
             updated -> {
               if (!updated) {
@@ -570,34 +576,37 @@ public final class Deliverer {
   }
 
   /**
-   * Stores a destination's changed state; disabling it also holds its pending deliveries. Writes
-   * nothing when the state is unchanged, so a healthy destination costs no extra write per attempt.
+   * Stores a destination's changed state. Writes nothing when the state is unchanged, so a healthy
+   * destination costs no extra write per attempt.
    */
-  private Future<Void> saveState(
-      DestinationState before, DestinationState after, String error, Instant now) {
+  private Future<Void> saveState(DestinationState before, DestinationState after, Instant now) {
     if (after.equals(before)) {
       return Future.succeededFuture();
     }
-    String id = after.destination();
-    states.put(id, after);
-    Future<Void> saved = store.saveDestinationState(after, now);
-    if (after.disabled() && !before.disabled()) {
-      return saved
-          .compose(ignored -> store.holdPending(id, "destination disabled: " + after.reason(), now))
-          .map(
-              held -> {
-                LOG.warn(
-                    "disable destination [destination: {}, reason: {}, last error: {},"
-                        + " deliveries held: {}]",
-                    id,
-                    after.reason(),
-                    error,
-                    held);
-                observe(o -> o.destinationDisabled(id, after.reason()));
-                return null;
-              });
-    }
-    return saved;
+    states.put(after.destination(), after);
+    return store.saveDestinationState(after, now);
+  }
+
+  /**
+   * Holds the pending deliveries of a destination just disabled. Runs after the disabling attempt
+   * is recorded; one that a crash leaves pending is held when it comes due (see {@link #attempt}).
+   */
+  private Future<Void> holdPending(DestinationState disabled, String error, Instant now) {
+    String id = disabled.destination();
+    return store
+        .holdPending(id, "destination disabled: " + disabled.reason(), now)
+        .map(
+            held -> {
+              LOG.warn(
+                  "disable destination [destination: {}, reason: {}, last error: {},"
+                      + " deliveries held: {}]",
+                  id,
+                  disabled.reason(),
+                  error,
+                  held);
+              observe(o -> o.destinationDisabled(id, disabled.reason()));
+              return null;
+            });
   }
 
   private void report(
