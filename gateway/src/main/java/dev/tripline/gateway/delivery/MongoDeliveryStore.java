@@ -75,12 +75,22 @@ public final class MongoDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * Creates the index the due-delivery query uses. Idempotent; call once at start-up. (The embedded
-   * server accepts and ignores it; real MongoDB needs it once the collection grows.)
+   * Creates the indexes the due-delivery query and the operators' listings use. Idempotent; call
+   * once at start-up. (The embedded server accepts and ignores it; real MongoDB needs it once the
+   * collection grows.)
    */
   public Future<Void> createIndexes() {
-    return bounded(
-        mongo.createIndex(COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1)));
+    return Future.all(
+            bounded(
+                mongo.createIndex(
+                    COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1))),
+            // the admin API's listings and the holding and releasing of a destination's deliveries
+            bounded(
+                mongo.createIndex(
+                    COLLECTION,
+                    new JsonObject().put("destination", 1).put("status", 1).put("createdAt", -1))),
+            bounded(mongo.createIndex(COLLECTION, new JsonObject().put("createdAt", -1))))
+        .mapEmpty();
   }
 
   @Override
