@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * webhook-id}, so the receiver can deduplicate; the timestamp and the signature are fresh on each
  * attempt.
  *
+ * <p>Each answer decides the delivery's next step (see {@link AttemptOutcome}): retryable failures
+ * follow the destination's {@link RetryPolicy} schedule, lengthened by a bounded {@code
+ * Retry-After}; a 410, or failing for the policy's disable-after, disables the destination, whose
+ * deliveries are then {@link DeliveryStatus#HELD held} (never lost, never attempted) until {@link
+ * #enable} releases them. The destinations' health is stored, so a restart keeps it.
+ *
  * <p>Within this process a delivery is never attempted twice at once (an in-flight set guards it).
  * Several processes sharing one outbox would need a lease on each delivery; that is not built yet.
  *
@@ -662,7 +668,7 @@ public final class Deliverer {
 
   // --- operators (the admin API) ---------------------------------------------------------
 
-  /** The destinations as configured, each with its stored health, in configuration order. */
+  /** The configured destinations, each with its stored health, by id. */
   public List<DestinationState> destinationStates() {
     List<DestinationState> all = new ArrayList<>();
     for (String id : destinations.keySet().stream().sorted().toList()) {
