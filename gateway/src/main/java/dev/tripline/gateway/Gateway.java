@@ -166,11 +166,10 @@ public final class Gateway {
             definitions.destinations(),
             new DeliveryOptions(
                 new RetryPolicy(
-                    config.delivery().maxAttempts(),
-                    config.delivery().initialBackoff(),
-                    config.delivery().maxBackoff(),
-                    RetryPolicy.DEFAULT_MULTIPLIER,
+                    config.delivery().retrySchedule(),
                     RetryPolicy.DEFAULT_JITTER,
+                    config.delivery().maxRetryAfter(),
+                    config.delivery().disableAfter(),
                     () -> ThreadLocalRandom.current().nextDouble()),
                 config.delivery().pollInterval(),
                 config.delivery().maxConcurrency()),
@@ -208,7 +207,8 @@ public final class Gateway {
     Optional<AdminRoutes> admin =
         config.adminToken().isEmpty()
             ? Optional.empty()
-            : Optional.of(new AdminRoutes(config.adminToken(), reloader, pipeline, mongo));
+            : Optional.of(
+                new AdminRoutes(config.adminToken(), reloader, pipeline, mongo, deliverer));
     GroupCommitWriter writer =
         new GroupCommitWriter(
             vertx,

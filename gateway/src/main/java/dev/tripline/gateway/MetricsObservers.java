@@ -82,6 +82,16 @@ final class MetricsObservers {
     }
 
     @Override
+    public void destinationDisabled(String destination, String reason) {
+      metrics.destinationDisabled(destination, true);
+    }
+
+    @Override
+    public void destinationEnabled(String destination) {
+      metrics.destinationDisabled(destination, false);
+    }
+
+    @Override
     public void uncapped(String destination, String reason) {
       metrics.deliveryUncapped(destination, reason);
     }

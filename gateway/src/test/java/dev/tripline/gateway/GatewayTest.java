@@ -300,8 +300,7 @@ class GatewayTest {
             .config(
                 """
                 delivery:
-                  initial-backoff: 10ms
-                  max-backoff: 50ms
+                  retry-schedule: [10ms, 20ms, 50ms]
                   poll-interval: 20ms
                 """));
 

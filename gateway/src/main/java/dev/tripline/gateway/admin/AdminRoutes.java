@@ -1,6 +1,12 @@
 package dev.tripline.gateway.admin;
 
 import dev.tripline.detectors.DetectionEngine;
+import dev.tripline.gateway.delivery.AttemptRecord;
+import dev.tripline.gateway.delivery.Deliverer;
+import dev.tripline.gateway.delivery.DeliveryFilter;
+import dev.tripline.gateway.delivery.DeliveryRecord;
+import dev.tripline.gateway.delivery.DeliveryStatus;
+import dev.tripline.gateway.delivery.DestinationState;
 import dev.tripline.gateway.detect.DetectionPipeline;
 import dev.tripline.gateway.detect.RulesReloader;
 import dev.tripline.handlers.HttpException;
@@ -19,13 +25,19 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The admin API under {@code /admin}, for operators asking "why did (or didn't) this fire": the
  * rules with their versions and load status, the last reload report, reload on demand, stored
- * detections by rule, key and time, and the live state of one key of one rule.
+ * detections by rule, key and time, and the live state of one key of one rule; and for "did this
+ * webhook arrive": deliveries by status, destination, rule and time with their attempt history,
+ * replay of dead letters (one, or many by filter) with their original {@code webhook-id}, and the
+ * destinations' state with re-enabling of a disabled one.
  *
  * <p>Every request needs {@code Authorization: Bearer <admin.token>} (compared in constant time);
  * without it the answer is 401 and says nothing else. Answers are JSON; errors use the gateway's
@@ -42,9 +54,17 @@ public final class AdminRoutes {
   private final RulesReloader reloader;
   private final DetectionPipeline pipeline;
   private final MongoClient mongo;
+  private final Deliverer deliverer;
 
+  /**
+   * @param deliverer answers the delivery and destination routes (dead letters, replay, enable)
+   */
   public AdminRoutes(
-      String token, RulesReloader reloader, DetectionPipeline pipeline, MongoClient mongo) {
+      String token,
+      RulesReloader reloader,
+      DetectionPipeline pipeline,
+      MongoClient mongo,
+      Deliverer deliverer) {
     if (token.isBlank()) {
       throw new IllegalArgumentException("admin.token: must not be empty");
     }
@@ -52,6 +72,7 @@ public final class AdminRoutes {
     this.reloader = reloader;
     this.pipeline = pipeline;
     this.mongo = mongo;
+    this.deliverer = deliverer;
   }
 
   public void mount(Router router) {
@@ -73,6 +94,245 @@ public final class AdminRoutes {
                                     report))));
     router.get("/admin/rules/:id/keys").handler(this::keyState);
     router.get("/admin/detections").handler(this::detections);
+    router.get("/admin/deliveries").handler(this::deliveries);
+    router.post("/admin/deliveries/replay").handler(this::replayMany);
+    router.get("/admin/deliveries/:id").handler(this::delivery);
+    router.post("/admin/deliveries/:id/replay").handler(this::replayOne);
+    router.get("/admin/destinations").handler(this::destinations);
+    router.post("/admin/destinations/:id/enable").handler(this::enable);
+  }
+
+  /** {@code GET /admin/deliveries?status=&destination=&rule=&from=&to=&limit=}, newest first. */
+  private void deliveries(RoutingContext ctx) {
+    DeliveryFilter filter;
+    int limit;
+    try {
+      filter = deliveryFilter(ctx.queryParams(), Optional.empty());
+      limit = limit(ctx.queryParams());
+    } catch (HttpException e) {
+      ctx.fail(e);
+      return;
+    }
+    respond(
+        ctx,
+        deliverer
+            .deliveries(filter, limit)
+            .map(
+                found -> {
+                  JsonArray list = new JsonArray();
+                  found.forEach(record -> list.add(deliveryJson(record, false)));
+                  return new Reply(
+                      200, new JsonObject().put("deliveries", list).put("count", found.size()));
+                }));
+  }
+
+  /** {@code GET /admin/deliveries/{id}}: one delivery with its body and attempt history. */
+  private void delivery(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    respond(
+        ctx,
+        deliverer
+            .delivery(id)
+            .map(
+                found ->
+                    found
+                        .map(record -> new Reply(200, deliveryJson(record, true)))
+                        .orElseThrow(
+                            () -> new HttpException(404, "no such delivery: " + id, "id", null))));
+  }
+
+  /** {@code POST /admin/deliveries/{id}/replay}: the same body and webhook-id, due at once. */
+  private void replayOne(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    respond(
+        ctx,
+        deliverer
+            .delivery(id)
+            .compose(
+                found -> {
+                  if (found.isEmpty()) {
+                    throw new HttpException(404, "no such delivery: " + id, "id", null);
+                  }
+                  DeliveryStatus status = found.get().status();
+                  if (!REPLAYABLE.contains(status)) {
+                    throw new HttpException(
+                        409,
+                        "delivery "
+                            + id
+                            + " is "
+                            + status.wireName()
+                            + ": only dead, succeeded or capped deliveries can be replayed",
+                        "id",
+                        null);
+                  }
+                  return deliverer.replay(id);
+                })
+            .compose(replayed -> deliverer.delivery(id))
+            .map(
+                record ->
+                    new Reply(
+                        202,
+                        new JsonObject()
+                            .put("replayed", 1)
+                            .put("ids", new JsonArray().add(id))
+                            .put("status", record.map(r -> r.status().wireName()).orElse(null)))));
+  }
+
+  /**
+   * {@code POST /admin/deliveries/replay?status=&destination=&rule=&from=&to=&limit=}: replays the
+   * matching finished deliveries ({@code status} defaults to {@code dead}), newest first.
+   */
+  private void replayMany(RoutingContext ctx) {
+    DeliveryFilter filter;
+    int limit;
+    try {
+      filter = deliveryFilter(ctx.queryParams(), Optional.of(DeliveryStatus.DEAD));
+      if (!REPLAYABLE.contains(filter.status().orElseThrow())) {
+        throw new HttpException(
+            400, "status: must be dead, succeeded or capped to replay", "status", null);
+      }
+      limit = limit(ctx.queryParams());
+    } catch (HttpException e) {
+      ctx.fail(e);
+      return;
+    }
+    respond(
+        ctx,
+        deliverer
+            .replay(filter, limit)
+            .map(
+                ids ->
+                    new Reply(
+                        202,
+                        new JsonObject()
+                            .put("replayed", ids.size())
+                            .put("ids", new JsonArray(new ArrayList<>(ids))))));
+  }
+
+  /** {@code GET /admin/destinations}: each configured destination and its state. */
+  private void destinations(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    for (DestinationState state : deliverer.destinationStates()) {
+      list.add(
+          new JsonObject()
+              .put("id", state.destination())
+              .put("state", state.disabled() ? "disabled" : "enabled")
+              .put("reason", state.reason())
+              .put("disabledAt", text(state.disabledAt()))
+              .put("failingSince", text(state.failingSince())));
+    }
+    reply(ctx, 200, new JsonObject().put("destinations", list));
+  }
+
+  /**
+   * {@code POST /admin/destinations/{id}/enable}: re-enables it and releases its held deliveries.
+   */
+  private void enable(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!deliverer.isConfigured(id)) {
+      ctx.fail(new HttpException(404, "no such destination: " + id, "id", null));
+      return;
+    }
+    respond(
+        ctx,
+        deliverer
+            .enable(id)
+            .map(
+                released ->
+                    new Reply(
+                        200,
+                        new JsonObject()
+                            .put("id", id)
+                            .put("state", "enabled")
+                            .put("released", released))));
+  }
+
+  private static final Set<DeliveryStatus> REPLAYABLE =
+      Set.of(DeliveryStatus.DEAD, DeliveryStatus.SUCCEEDED, DeliveryStatus.CAPPED);
+
+  private static DeliveryFilter deliveryFilter(
+      MultiMap params, Optional<DeliveryStatus> defaultStatus) {
+    Optional<DeliveryStatus> status = defaultStatus;
+    String statusText = params.get("status");
+    if (statusText != null) {
+      try {
+        status = Optional.of(DeliveryStatus.fromWireName(statusText));
+      } catch (IllegalArgumentException e) {
+        throw new HttpException(
+            400,
+            "status: must be one of "
+                + Arrays.stream(DeliveryStatus.values())
+                    .map(DeliveryStatus::wireName)
+                    .collect(Collectors.joining(", "))
+                + ", was \""
+                + statusText
+                + "\"",
+            "status",
+            null);
+      }
+    }
+    Optional<Instant> from = time(params, "from");
+    Optional<Instant> to = time(params, "to");
+    if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+      throw new HttpException(400, "to: must be after from", "to", null);
+    }
+    return new DeliveryFilter(
+        status,
+        Optional.ofNullable(params.get("destination")),
+        Optional.ofNullable(params.get("rule")),
+        from,
+        to);
+  }
+
+  private static int limit(MultiMap params) {
+    int limit;
+    try {
+      limit = params.get("limit") == null ? DEFAULT_LIMIT : Integer.parseInt(params.get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new HttpException(
+          400, "limit: must be an integer from 1 to " + MAX_LIMIT, "limit", null);
+    }
+    return limit;
+  }
+
+  private static JsonObject deliveryJson(DeliveryRecord record, boolean full) {
+    JsonObject json =
+        new JsonObject()
+            .put("id", record.id())
+            .put("detectionId", record.detectionId())
+            .put("rule", record.ruleId())
+            .put("destination", record.destination())
+            .put("url", record.url())
+            .put("status", record.status().wireName())
+            .put("attempts", record.attempts())
+            .put(
+                "nextAttemptAt",
+                record.status() == DeliveryStatus.PENDING ? text(record.nextAttemptAt()) : null)
+            .put("createdAt", text(record.createdAt()))
+            .put("updatedAt", text(record.updatedAt()))
+            .put("lastError", record.lastError());
+    if (full) {
+      JsonArray history = new JsonArray();
+      for (AttemptRecord attempt : record.history()) {
+        history.add(
+            new JsonObject()
+                .put("at", text(attempt.at()))
+                .put("status", attempt.httpStatus())
+                .put("outcome", attempt.outcome().wireName())
+                .put("latencyMs", attempt.latency().toMillis())
+                .put("error", attempt.error())
+                .put("response", attempt.response()));
+      }
+      json.put("history", history).put("body", record.body());
+    }
+    return json;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private void authorize(RoutingContext ctx) {

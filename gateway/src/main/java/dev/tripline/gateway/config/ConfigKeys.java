@@ -209,30 +209,35 @@ public final class ConfigKeys {
               + " TRIPLINE_ADMIN_TOKEN rather than in the file.",
           String::strip);
 
-  public static final ConfigKey<Integer> DELIVERY_MAX_ATTEMPTS =
+  public static final ConfigKey<List<Duration>> DELIVERY_RETRY_SCHEDULE =
       key(
-          "delivery.max-attempts",
-          "integer",
-          "attempts",
-          "10",
-          "Attempts per delivery before it is dead-lettered.",
-          intIn(1, 100));
-  public static final ConfigKey<Duration> DELIVERY_INITIAL_BACKOFF =
-      key(
-          "delivery.initial-backoff",
-          "duration",
+          "delivery.retry-schedule",
+          "list of durations",
           "",
-          "1s",
-          "Wait before the second attempt; doubles per attempt, with +/-20% jitter.",
-          durationAtLeast(Duration.ofMillis(1)));
-  public static final ConfigKey<Duration> DELIVERY_MAX_BACKOFF =
+          "5s,5m,30m,2h,5h,10h,14h,20h,24h",
+          "Waits before the 1st, 2nd, ... retry of a failed delivery, each with +/-20% jitter (the"
+              + " first attempt is immediate); empty for no retries. A destination's retry: replaces"
+              + " it.",
+          ConfigKeys::retrySchedule);
+  public static final ConfigKey<Duration> DELIVERY_MAX_RETRY_AFTER =
       key(
-          "delivery.max-backoff",
+          "delivery.max-retry-after",
           "duration",
           "",
           "1h",
-          "Longest wait between two attempts.",
-          durationAtLeast(Duration.ofMillis(1)));
+          "Longest wait a destination's Retry-After answer is obeyed for; it only ever lengthens"
+              + " the scheduled wait.",
+          durationAtLeast(Duration.ZERO));
+  public static final ConfigKey<Duration> DELIVERY_DISABLE_AFTER =
+      key(
+          "delivery.disable-after",
+          "duration",
+          "",
+          "5d",
+          "A destination whose attempts have failed without a success for this long is disabled"
+              + " (its deliveries are held); 0s never disables. A destination's disable_after"
+              + " replaces it.",
+          durationAtLeast(Duration.ZERO));
   public static final ConfigKey<Duration> DELIVERY_POLL_INTERVAL =
       key(
           "delivery.poll-interval",
@@ -304,9 +309,9 @@ public final class ConfigKeys {
           DETECTORS_MAX_TIMERS_PER_RULE,
           DETECTORS_TIMER_TICK,
           ADMIN_TOKEN,
-          DELIVERY_MAX_ATTEMPTS,
-          DELIVERY_INITIAL_BACKOFF,
-          DELIVERY_MAX_BACKOFF,
+          DELIVERY_RETRY_SCHEDULE,
+          DELIVERY_MAX_RETRY_AFTER,
+          DELIVERY_DISABLE_AFTER,
           DELIVERY_POLL_INTERVAL,
           DELIVERY_MAX_CONCURRENCY,
           RETENTION_MAX_AGE,
@@ -381,6 +386,20 @@ public final class ConfigKeys {
       }
       return value;
     };
+  }
+
+  private static List<Duration> retrySchedule(String s) {
+    List<Duration> waits = new java.util.ArrayList<>();
+    for (String part : s.split(",")) {
+      if (!part.isBlank()) {
+        waits.add(Durations.parse(part.strip()));
+      }
+    }
+    List<String> problems = dev.tripline.gateway.delivery.RetryPolicy.validateSchedule(waits);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return List.copyOf(waits);
   }
 
   private static List<String> trustedProxies(String s) {

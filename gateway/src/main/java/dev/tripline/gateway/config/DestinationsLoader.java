@@ -1,7 +1,9 @@
 package dev.tripline.gateway.config;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
+import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.rules.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -22,16 +25,19 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format} and an
- * optional {@code frequency_cap: {per, max, within}}. String values may reference the environment
- * as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of files.
- * Every problem is reported at once, naming the entry and the field, and never printing a secret.
+ * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}, an optional
+ * {@code frequency_cap: {per, max, within}}, an optional {@code retry: {schedule: [..]}} or {@code
+ * retry: {count: N}} and an optional {@code disable_after}. String values may reference the
+ * environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of
+ * files. Every problem is reported at once, naming the entry and the field, and never printing a
+ * secret.
  */
 public final class DestinationsLoader {
 
   private static final Set<String> FIELDS =
-      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap");
+      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap", "retry", "disable_after");
   private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
+  private static final Set<String> RETRY_FIELDS = Set.of("schedule", "count");
   private static final Pattern REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -109,6 +115,7 @@ public final class DestinationsLoader {
       // checked on its own, so that a bad cap does not hide a bad url of the same entry
       List<String> capProblems = new ArrayList<>();
       FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, capProblems);
+      DestinationRetry retry = retry(entry, env, capProblems);
       if (entryProblems.isEmpty()) {
         entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
       }
@@ -120,7 +127,10 @@ public final class DestinationsLoader {
       entryProblems.forEach(p -> problems.add(label + ": " + p));
       if (entryProblems.isEmpty()) {
         destinations.put(
-            id, Destination.of(id, url, secret, timeout, format).withFrequencyCap(cap));
+            id,
+            Destination.of(id, url, secret, timeout, format)
+                .withFrequencyCap(cap)
+                .withRetry(retry));
       }
     }
     if (!problems.isEmpty()) {
@@ -178,6 +188,100 @@ public final class DestinationsLoader {
     }
     capProblems.forEach(p -> problems.add("frequency_cap." + p));
     return capProblems.isEmpty() ? new FrequencyCap(per, max, within) : null;
+  }
+
+  /**
+   * The entry's {@code retry: {schedule: [5s, 1m]} | {count: N}} and {@code disable_after}, or null
+   * when invalid (then with problems).
+   */
+  private static DestinationRetry retry(
+      Map<?, ?> entry, Map<String, String> env, List<String> problems) {
+    int before = problems.size();
+    Optional<List<Duration>> schedule = Optional.empty();
+    Object value = entry.get("retry");
+    if (value != null) {
+      if (!(value instanceof Map<?, ?> options)) {
+        problems.add("retry: must be a mapping such as {schedule: [5s, 5m, 1h]} or {count: 3}");
+      } else {
+        for (Object key : options.keySet()) {
+          if (!RETRY_FIELDS.contains(String.valueOf(key))) {
+            problems.add("retry." + key + ": unknown field; known: " + known(RETRY_FIELDS));
+          }
+        }
+        if (options.containsKey("schedule") && options.containsKey("count")) {
+          problems.add("retry: give either schedule or count, not both");
+        } else if (options.get("schedule") != null) {
+          schedule = schedule(options.get("schedule"), env, problems);
+        } else if (options.get("count") != null) {
+          String count = text(options, "count", env, problems);
+          try {
+            schedule = Optional.of(RetryPolicy.defaultSchedule(Integer.parseInt(count.strip())));
+          } catch (NumberFormatException e) {
+            problems.add(
+                "retry.count: must be an integer from 0 to "
+                    + RetryPolicy.MAX_RETRIES
+                    + ", was \""
+                    + count
+                    + "\"");
+          } catch (IllegalArgumentException e) {
+            problems.add("retry." + e.getMessage());
+          }
+        }
+      }
+    }
+    Optional<Duration> disableAfter = Optional.empty();
+    String disableText = text(entry, "disable_after", env, problems);
+    if (disableText != null) {
+      try {
+        disableAfter = Optional.of(Durations.parse(disableText.strip()));
+      } catch (IllegalArgumentException e) {
+        problems.add("disable_after: " + e.getMessage());
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      return new DestinationRetry(schedule, disableAfter);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+  }
+
+  private static Optional<List<Duration>> schedule(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (!(value instanceof List<?> items)) {
+      problems.add("retry.schedule: must be a list of durations such as [5s, 5m, 1h]");
+      return Optional.empty();
+    }
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      String field = "retry.schedule[" + i + "]";
+      if (item == null || item instanceof Map || item instanceof List) {
+        problems.add(field + ": must be a duration such as 5m");
+        continue;
+      }
+      String text = expand(field, String.valueOf(item), env, problems);
+      try {
+        Duration wait = Durations.parse(text.strip());
+        if (wait.isZero() || wait.isNegative()) {
+          problems.add(field + ": must be > 0s, was \"" + text + "\"");
+        }
+        waits.add(wait);
+      } catch (IllegalArgumentException e) {
+        problems.add(field + ": " + e.getMessage());
+      }
+    }
+    if (waits.size() > RetryPolicy.MAX_RETRIES) {
+      problems.add(
+          "retry.schedule: must list at most "
+              + RetryPolicy.MAX_RETRIES
+              + " waits, had "
+              + waits.size());
+    }
+    return Optional.of(waits);
   }
 
   private static String known(Set<String> fields) {

@@ -73,9 +73,9 @@ public record GatewayConfig(
 
   /** Outbound webhook delivery. */
   public record Delivery(
-      int maxAttempts,
-      Duration initialBackoff,
-      Duration maxBackoff,
+      List<Duration> retrySchedule,
+      Duration maxRetryAfter,
+      Duration disableAfter,
       Duration pollInterval,
       int maxConcurrency) {}
 
@@ -113,9 +113,9 @@ public record GatewayConfig(
             v.get(DETECTORS_TIMER_TICK)),
         v.get(ADMIN_TOKEN),
         new Delivery(
-            v.get(DELIVERY_MAX_ATTEMPTS),
-            v.get(DELIVERY_INITIAL_BACKOFF),
-            v.get(DELIVERY_MAX_BACKOFF),
+            v.get(DELIVERY_RETRY_SCHEDULE),
+            v.get(DELIVERY_MAX_RETRY_AFTER),
+            v.get(DELIVERY_DISABLE_AFTER),
             v.get(DELIVERY_POLL_INTERVAL),
             v.get(DELIVERY_MAX_CONCURRENCY)),
         new Retention(v.get(RETENTION_MAX_AGE), v.get(RETENTION_INTERVAL)),

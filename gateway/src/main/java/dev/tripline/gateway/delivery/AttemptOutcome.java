@@ -9,6 +9,11 @@ public enum AttemptOutcome {
   /** 5xx, 408, 429, a timeout or a connection error: worth trying again later. */
   RETRYABLE("retryable"),
   /**
+   * 410 Gone: the receiver says the endpoint no longer exists, so the destination is disabled and
+   * its deliveries are held until an operator re-enables it.
+   */
+  GONE("gone"),
+  /**
    * Any other answer (4xx, an unfollowed redirect, ...): the receiver will not accept this message,
    * so trying again would only repeat the refusal.
    */
@@ -32,6 +37,9 @@ public enum AttemptOutcome {
     }
     if (status >= 500 || status == 408 || status == 429) {
       return RETRYABLE;
+    }
+    if (status == 410) {
+      return GONE;
     }
     return REJECTED;
   }

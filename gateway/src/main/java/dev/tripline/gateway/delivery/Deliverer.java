@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * webhook-id}, so the receiver can deduplicate; the timestamp and the signature are fresh on each
  * attempt.
  *
+ * <p>Each answer decides the delivery's next step (see {@link AttemptOutcome}): retryable failures
+ * follow the destination's {@link RetryPolicy} schedule, lengthened by a bounded {@code
+ * Retry-After}; a 410, or failing for the policy's disable-after, disables the destination, whose
+ * deliveries are then {@link DeliveryStatus#HELD held} (never lost, never attempted) until {@link
+ * #enable} releases them. The destinations' health is stored, so a restart keeps it.
+ *
  * <p>Within this process a delivery is never attempted twice at once (an in-flight set guards it).
  * Several processes sharing one outbox would need a lease on each delivery; that is not built yet.
  *
@@ -59,6 +65,12 @@ public final class Deliverer {
   private final DeliveryOptions options;
   private final InstantSource clock;
   private final DeliveryObserver observer;
+
+  /**
+   * Each destination's health as last recorded: disabled or not, failing since when. Loaded from
+   * the store by {@link #start()}; absent means enabled and healthy.
+   */
+  private final Map<String, DestinationState> states = new ConcurrentHashMap<>();
 
   /** Deliveries being attempted (or reserved for an attempt), each with its completion. */
   private final Map<String, Future<DeliveryStatus>> inFlight = new ConcurrentHashMap<>();
@@ -150,12 +162,22 @@ public final class Deliverer {
           destination
               .frequencyCap()
               .map(cap -> judge(record, cap, detection))
-              .orElseGet(() -> Future.succeededFuture(record)));
+              .orElseGet(() -> Future.succeededFuture(record))
+              .map(this::holdIfDisabled));
     }
     if (planned.isEmpty()) {
       return Future.succeededFuture();
     }
     return Future.all(planned).compose(all -> enqueue(all.list()));
+  }
+
+  /** A new pending delivery to a disabled destination is written held, to wait for re-enabling. */
+  private DeliveryRecord holdIfDisabled(DeliveryRecord record) {
+    DestinationState state = states.get(record.destination());
+    if (record.status() != DeliveryStatus.PENDING || state == null || !state.disabled()) {
+      return record;
+    }
+    return record.held("destination disabled: " + state.reason());
   }
 
   /** The record as it goes to the outbox under its destination's cap: pending, or capped. */
@@ -234,14 +256,39 @@ public final class Deliverer {
   }
 
   /**
-   * Starts polling the outbox for due deliveries, at once and then every poll interval, so that
+   * Reads the destinations' stored health (which are disabled, which are failing since when), then
+   * starts polling the outbox for due deliveries, at once and then every poll interval, so that
    * deliveries left pending by a previous process are resumed. Idempotent.
    */
   public void start() {
     if (stopped.get() || !started.compareAndSet(false, true)) {
       return;
     }
-    vertx.runOnContext(ignored -> pollAndReschedule());
+    vertx.runOnContext(
+        ignored ->
+            loadStates()
+                .onFailure(
+                    e ->
+                        LOG.warn(
+                            "cannot read destination states, treat all as enabled [error: {}]",
+                            e.getMessage()))
+                .onComplete(loaded -> pollAndReschedule()));
+  }
+
+  /** Reads the destinations' stored health into memory. */
+  public Future<Void> loadStates() {
+    return store
+        .destinationStates()
+        .map(
+            loaded -> {
+              for (DestinationState state : loaded) {
+                states.put(state.destination(), state);
+                if (state.disabled()) {
+                  observe(o -> o.destinationDisabled(state.destination(), state.reason()));
+                }
+              }
+              return null;
+            });
   }
 
   /**
@@ -381,8 +428,14 @@ public final class Deliverer {
           new AttemptRecord(
               at, null, AttemptOutcome.REJECTED, Duration.ZERO, "destination not configured"));
     }
+    DestinationState state = states.get(record.destination());
+    if (state != null && state.disabled()) {
+      // disabled after this delivery was read as due: keep it for re-enabling, unattempted
+      return hold(record, state, at);
+    }
     long startedNanos = System.nanoTime();
-    return send(record, destination, at)
+    ResponseSnippet snippet = new ResponseSnippet();
+    return send(record, destination, at, snippet)
         .transform(
             ar -> {
               Duration latency = Duration.ofNanos(System.nanoTime() - startedNanos);
@@ -390,18 +443,44 @@ public final class Deliverer {
                 int status = ar.result().statusCode();
                 AttemptOutcome outcome = AttemptOutcome.ofHttpStatus(status);
                 String error = outcome == AttemptOutcome.SUCCEEDED ? null : "HTTP " + status;
+                Optional<Duration> retryAfter =
+                    outcome == AttemptOutcome.RETRYABLE
+                        ? RetryAfter.parse(ar.result().getHeader("retry-after"), clock.instant())
+                        : Optional.empty();
                 return Future.succeededFuture(
-                    new AttemptRecord(at, status, outcome, latency, error));
+                    new Attempted(
+                        new AttemptRecord(at, status, outcome, latency, error, snippet.text()),
+                        retryAfter));
               }
               return Future.succeededFuture(
-                  new AttemptRecord(
-                      at, null, AttemptOutcome.RETRYABLE, latency, describe(ar.cause())));
+                  new Attempted(
+                      new AttemptRecord(
+                          at, null, AttemptOutcome.RETRYABLE, latency, describe(ar.cause())),
+                      Optional.empty()));
             })
-        .compose(attempt -> finish(record, attempt));
+        .compose(attempted -> finish(record, attempted.attempt(), attempted.retryAfter()));
+  }
+
+  /** An attempt as recorded, and the wait its answer asked for ({@code Retry-After}). */
+  private record Attempted(AttemptRecord attempt, Optional<Duration> retryAfter) {}
+
+  private Future<DeliveryStatus> hold(DeliveryRecord record, DestinationState state, Instant at) {
+    return store
+        .hold(record.id(), "destination disabled: " + state.reason(), at)
+        .map(
+            held -> {
+              if (held) {
+                LOG.info(
+                    "hold webhook, destination disabled [delivery: {}, destination: {}]",
+                    record.id(),
+                    record.destination());
+              }
+              return DeliveryStatus.HELD;
+            });
   }
 
   private Future<HttpResponse<Void>> send(
-      DeliveryRecord record, Destination destination, Instant at) {
+      DeliveryRecord record, Destination destination, Instant at, ResponseSnippet snippet) {
     long timeoutMillis = destination.timeout().toMillis();
     long timestamp = at.getEpochSecond();
     try {
@@ -416,8 +495,8 @@ public final class Deliverer {
               "webhook-signature",
               signers.get(destination.id()).sign(record.id(), timestamp, record.body()))
           .putHeader("user-agent", USER_AGENT)
-          // the receiver's answer is not used: do not buffer whatever it sends
-          .as(BodyCodec.none())
+          // keep the start of the answer for the history, never buffer all of it
+          .as(BodyCodec.pipe(snippet))
           .sendBuffer(Buffer.buffer(record.body()))
           // the connect and idle timeouts leave a slow trickle unbounded: cap the whole exchange
           .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -427,25 +506,67 @@ public final class Deliverer {
   }
 
   private Future<DeliveryStatus> finish(DeliveryRecord record, AttemptRecord attempt) {
+    return finish(record, attempt, Optional.empty());
+  }
+
+  /**
+   * Decides what an attempt means for the delivery and its destination, and records it: the
+   * destination's state first (so that a crash in between leaves the delivery pending, to be held
+   * when it comes due), then the attempt.
+   */
+  private Future<DeliveryStatus> finish(
+      DeliveryRecord record, AttemptRecord attempt, Optional<Duration> retryAfter) {
     int attemptsMade = record.attempts() + 1;
-    RetryPolicy retry = options.retry();
+    Destination destination = destinations.get(record.destination());
+    RetryPolicy retry =
+        destination == null ? options.retry() : destination.retry().policy(options.retry());
+    Instant now = clock.instant();
+    DestinationState before =
+        states.getOrDefault(record.destination(), DestinationState.healthy(record.destination()));
+    DestinationState after = before;
     DeliveryStatus status;
     Instant nextAttemptAt = null;
     switch (attempt.outcome()) {
-      case SUCCEEDED -> status = DeliveryStatus.SUCCEEDED;
+      case SUCCEEDED -> {
+        status = DeliveryStatus.SUCCEEDED;
+        after = before.succeeded();
+      }
+      case GONE -> {
+        status = DeliveryStatus.HELD;
+        after = before.disabled() ? before : before.disable("HTTP 410 Gone", now);
+      }
       case REJECTED -> status = DeliveryStatus.DEAD;
       default -> {
-        if (retry.mayRetry(attemptsMade)) {
+        after = before.failing(attempt.at());
+        if (!after.disabled() && retry.shouldDisable(after.failingSince(), now)) {
+          after =
+              after.disable(
+                  "failing since "
+                      + after.failingSince()
+                      + " (disable_after "
+                      + retry.disableAfter()
+                      + ")",
+                  now);
+        }
+        if (after.disabled()) {
+          status = DeliveryStatus.HELD;
+        } else if (retry.mayRetry(attemptsMade)) {
           status = DeliveryStatus.PENDING;
-          nextAttemptAt = clock.instant().plus(retry.backoff(attemptsMade));
+          nextAttemptAt = now.plus(retry.backoff(attemptsMade, retryAfter));
         } else {
           status = DeliveryStatus.DEAD;
         }
       }
     }
     Instant next = nextAttemptAt;
-    return store
-        .recordAttempt(record.id(), attempt, status, next)
+    DestinationState state = after;
+    return saveState(before, after, now)
+        .compose(ignored -> store.recordAttempt(record.id(), attempt, status, next))
+        .compose(
+            updated ->
+                state.disabled() && !before.disabled()
+                    ? holdPending(state, attempt.error(), now).map(updated)
+                    : Future.succeededFuture(updated))
         .map(
             updated -> {
               if (!updated) {
@@ -457,6 +578,40 @@ public final class Deliverer {
               }
               report(record, attempt, status, attemptsMade, next);
               return status;
+            });
+  }
+
+  /**
+   * Stores a destination's changed state. Writes nothing when the state is unchanged, so a healthy
+   * destination costs no extra write per attempt.
+   */
+  private Future<Void> saveState(DestinationState before, DestinationState after, Instant now) {
+    if (after.equals(before)) {
+      return Future.succeededFuture();
+    }
+    states.put(after.destination(), after);
+    return store.saveDestinationState(after, now);
+  }
+
+  /**
+   * Holds the pending deliveries of a destination just disabled. Runs after the disabling attempt
+   * is recorded; one that a crash leaves pending is held when it comes due (see {@link #attempt}).
+   */
+  private Future<Void> holdPending(DestinationState disabled, String error, Instant now) {
+    String id = disabled.destination();
+    return store
+        .holdPending(id, "destination disabled: " + disabled.reason(), now)
+        .map(
+            held -> {
+              LOG.warn(
+                  "disable destination [destination: {}, reason: {}, last error: {},"
+                      + " deliveries held: {}]",
+                  id,
+                  disabled.reason(),
+                  error,
+                  held);
+              observe(o -> o.destinationDisabled(id, disabled.reason()));
+              return null;
             });
   }
 
@@ -490,6 +645,17 @@ public final class Deliverer {
               record.destination(),
               attemptsMade,
               attempt.error());
+      case HELD ->
+          LOG.warn(
+              "hold webhook, destination disabled [delivery: {}, destination: {}, attempt: {},"
+                  + " error: {}]",
+              record.id(),
+              record.destination(),
+              attemptsMade,
+              attempt.error());
+      default -> {
+        // capped deliveries are never attempted
+      }
     }
     observe(
         o -> {
@@ -498,6 +664,117 @@ public final class Deliverer {
             o.deadLettered(record.destination(), record.id(), attemptsMade);
           }
         });
+  }
+
+  // --- operators (the admin API) ---------------------------------------------------------
+
+  /** The configured destinations, each with its stored health, by id. */
+  public List<DestinationState> destinationStates() {
+    List<DestinationState> all = new ArrayList<>();
+    for (String id : destinations.keySet().stream().sorted().toList()) {
+      all.add(states.getOrDefault(id, DestinationState.healthy(id)));
+    }
+    return all;
+  }
+
+  /** Deliveries matching {@code filter}, newest first, at most {@code limit}. */
+  public Future<List<DeliveryRecord>> deliveries(DeliveryFilter filter, int limit) {
+    return store.list(filter, limit);
+  }
+
+  /** The delivery with that {@code webhook-id}, with its body and attempt history. */
+  public Future<Optional<DeliveryRecord>> delivery(String id) {
+    return store.find(id);
+  }
+
+  /** Whether {@code id} is a configured destination. */
+  public boolean isConfigured(String id) {
+    return destinations.containsKey(id);
+  }
+
+  /**
+   * Re-enables a destination: forgets its failures and makes its held deliveries pending again, due
+   * at once with a fresh retry schedule (the next poll sends them).
+   *
+   * @return how many held deliveries were released
+   */
+  public Future<Long> enable(String destination) {
+    Instant now = clock.instant();
+    DestinationState enabled = DestinationState.healthy(destination);
+    states.put(destination, enabled);
+    return store
+        .saveDestinationState(enabled, now)
+        .compose(ignored -> store.releaseHeld(destination, now))
+        .map(
+            released -> {
+              LOG.info(
+                  "enable destination [destination: {}, deliveries released: {}]",
+                  destination,
+                  released);
+              observe(o -> o.destinationEnabled(destination));
+              return released;
+            });
+  }
+
+  /**
+   * Makes a finished delivery pending again with the same body and {@code webhook-id}, due at once
+   * (the next poll sends it). A delivery to a disabled destination is held instead, until the
+   * destination is enabled.
+   *
+   * @return whether a finished delivery with that id was found
+   */
+  public Future<Boolean> replay(String id) {
+    Instant now = clock.instant();
+    return store
+        .replay(id, now)
+        .compose(
+            replayed -> {
+              if (!replayed) {
+                return Future.succeededFuture(false);
+              }
+              LOG.info("replay webhook [delivery: {}]", id);
+              return store
+                  .find(id)
+                  .compose(
+                      found -> {
+                        DestinationState state =
+                            found.map(r -> states.get(r.destination())).orElse(null);
+                        return state != null && state.disabled()
+                            ? store.hold(id, "destination disabled: " + state.reason(), now)
+                            : Future.succeededFuture(true);
+                      })
+                  .map(ignored -> true);
+            });
+  }
+
+  /**
+   * Replays up to {@code limit} finished deliveries matching {@code filter}, newest first, one by
+   * one (a failure stops the rest: what was replayed stays replayed).
+   *
+   * @return the ids replayed
+   */
+  public Future<List<String>> replay(DeliveryFilter filter, int limit) {
+    return store
+        .list(filter, limit)
+        .compose(
+            found -> {
+              List<String> replayed = new ArrayList<>();
+              Future<Void> chain = Future.succeededFuture();
+              for (DeliveryRecord record : found) {
+                chain =
+                    chain.compose(
+                        ignored ->
+                            replay(record.id())
+                                .map(
+                                    done -> {
+                                      if (done) {
+                                        replayed.add(record.id());
+                                      }
+                                      return null;
+                                    }));
+              }
+              return chain.map(ignored -> replayed);
+            });
   }
 
   private void observe(Consumer<DeliveryObserver> report) {

@@ -45,6 +45,23 @@ public interface DeliveryObserver {
    */
   default void uncapped(String destination, String reason) {}
 
+  /**
+   * A destination was disabled: it answered 410 Gone or kept failing for its {@code disable_after}.
+   * Its deliveries are held until it is enabled again. Also told at start for each destination a
+   * previous process left disabled.
+   *
+   * @param destination the destination id
+   * @param reason why, for operators
+   */
+  default void destinationDisabled(String destination, String reason) {}
+
+  /**
+   * An operator re-enabled a destination.
+   *
+   * @param destination the destination id
+   */
+  default void destinationEnabled(String destination) {}
+
   /** {@link #uncapped} reason: the detection's key lacks the cap's {@code per} field. */
   String MISSING_KEY_FIELD = "missing_key_field";
 

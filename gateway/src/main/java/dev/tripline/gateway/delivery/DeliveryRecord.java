@@ -96,6 +96,27 @@ public record DeliveryRecord(
         history);
   }
 
+  /**
+   * This new delivery, not to be sent now because its destination is disabled: {@link
+   * DeliveryStatus#HELD} with {@code reason} as its last error, until the destination is enabled.
+   */
+  public DeliveryRecord held(String reason) {
+    return new DeliveryRecord(
+        id,
+        detectionId,
+        ruleId,
+        destination,
+        url,
+        body,
+        DeliveryStatus.HELD,
+        attempts,
+        null,
+        createdAt,
+        updatedAt,
+        reason,
+        history);
+  }
+
   /** Leaves the body out: it may hold personal data and does not belong in logs. */
   @Override
   public String toString() {

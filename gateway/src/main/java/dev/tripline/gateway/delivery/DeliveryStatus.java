@@ -17,7 +17,13 @@ public enum DeliveryStatus {
    * Never sent: its destination's frequency cap was reached for the detection's user (or other
    * {@code per} field). Terminal; kept so that operators see why nothing went out.
    */
-  CAPPED("capped");
+  CAPPED("capped"),
+  /**
+   * Kept, not attempted: its destination is disabled (it answered 410 Gone, or kept failing for its
+   * {@code disable_after}). Back to {@link #PENDING}, with a fresh retry schedule, when an operator
+   * re-enables the destination.
+   */
+  HELD("held");
 
   private final String wireName;
 

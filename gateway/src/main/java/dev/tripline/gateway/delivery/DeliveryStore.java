@@ -9,6 +9,10 @@ import java.util.Optional;
  * The outbox of outbound deliveries. Every future completes only once the store has acknowledged
  * the write, so a delivery exists durably before its first attempt and every attempt is on record
  * before the next step is taken.
+ *
+ * <p>The operator side (listing, replay, holding, destination states) has defaults so that a test
+ * double needs only the delivery side: such a store keeps no destination state (every destination
+ * enabled, nothing persisted) and fails the other operator calls.
  */
 public interface DeliveryStore {
 
@@ -37,4 +41,68 @@ public interface DeliveryStore {
 
   /** The delivery with that id, for operators and tests. */
   Future<Optional<DeliveryRecord>> find(String id);
+
+  /**
+   * Deliveries matching {@code filter}, newest first.
+   *
+   * @param limit at most so many
+   */
+  default Future<List<DeliveryRecord>> list(DeliveryFilter filter, int limit) {
+    return unsupported("list");
+  }
+
+  /**
+   * Makes a finished delivery ({@link DeliveryStatus#DEAD}, {@link DeliveryStatus#SUCCEEDED} or
+   * {@link DeliveryStatus#CAPPED}) pending again, due at {@code at}, with its body, id and history
+   * kept and its attempt count starting over (so it gets the whole retry schedule again).
+   *
+   * @return whether a finished delivery with that id was found and made pending
+   */
+  default Future<Boolean> replay(String id, Instant at) {
+    return unsupported("replay");
+  }
+
+  /**
+   * Moves a pending delivery of a disabled destination to {@link DeliveryStatus#HELD}, without
+   * counting an attempt.
+   *
+   * @return whether a pending delivery with that id was found and held
+   */
+  default Future<Boolean> hold(String id, String reason, Instant at) {
+    return unsupported("hold");
+  }
+
+  /** Every destination's stored state: those never disabled nor failing may be absent. */
+  default Future<List<DestinationState>> destinationStates() {
+    return Future.succeededFuture(List.of());
+  }
+
+  /** Stores a destination's state, replacing what was stored. */
+  default Future<Void> saveDestinationState(DestinationState state, Instant at) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Holds every pending delivery of {@code destination} (its destination was disabled).
+   *
+   * @return how many were held
+   */
+  default Future<Long> holdPending(String destination, String reason, Instant at) {
+    return unsupported("holdPending");
+  }
+
+  /**
+   * Makes every held delivery of {@code destination} pending again, due at {@code at}, with its
+   * attempt count starting over (its destination was re-enabled).
+   *
+   * @return how many were released
+   */
+  default Future<Long> releaseHeld(String destination, Instant at) {
+    return unsupported("releaseHeld");
+  }
+
+  private static <T> Future<T> unsupported(String operation) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("this delivery store has no " + operation));
+  }
 }

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param format the body format sent to this destination
  * @param frequencyCap at most so many deliveries per user (or other key field) within a window,
  *     across all rules notifying this destination; empty for none
+ * @param retry this destination's retry schedule and disable-after, where they differ from the
+ *     gateway's
  */
 public record Destination(
     String id,
@@ -31,7 +33,8 @@ public record Destination(
     String secret,
     Duration timeout,
     PayloadFormat format,
-    Optional<FrequencyCap> frequencyCap) {
+    Optional<FrequencyCap> frequencyCap,
+    DestinationRetry retry) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -42,7 +45,8 @@ public record Destination(
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
   /**
-   * Validates the values; a null timeout or format takes the default, a null cap means none.
+   * Validates the values; a null timeout or format takes the default, a null cap means none, a null
+   * retry means the gateway's settings.
    *
    * @throws IllegalArgumentException listing every problem, each naming its field
    */
@@ -50,6 +54,7 @@ public record Destination(
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     format = format == null ? PayloadFormat.STANDARD : format;
     frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
+    retry = retry == null ? DestinationRetry.DEFAULTS : retry;
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null) {
@@ -83,12 +88,18 @@ public record Destination(
         secret,
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
-        Optional.empty());
+        Optional.empty(),
+        DestinationRetry.DEFAULTS);
   }
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap));
+    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap), retry);
+  }
+
+  /** This destination with its own retry settings (null for the gateway's). */
+  public Destination withRetry(DestinationRetry retry) {
+    return new Destination(id, url, secret, timeout, format, frequencyCap, retry);
   }
 
   /**

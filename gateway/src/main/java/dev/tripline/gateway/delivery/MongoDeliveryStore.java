@@ -10,6 +10,7 @@ import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.MongoClientBulkWriteResult;
+import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,19 +27,29 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * {_id: "msg_...", detectionId, ruleId, destination, url, body,
- *  status: "pending" | "succeeded" | "dead" | "capped", attempts: 2,
+ *  status: "pending" | "succeeded" | "dead" | "capped" | "held", attempts: 2,
  *  nextAttemptAt: ISODate, createdAt: ISODate, updatedAt: ISODate, lastError: "HTTP 503",
- *  history: [{at: ISODate, status: 503, outcome: "retryable", latencyMs: 41, error: "HTTP 503"}, ...]}
+ *  replays: 1, releases: 1,
+ *  history: [{at: ISODate, status: 503, outcome: "retryable", latencyMs: 41, error: "HTTP 503",
+ *             response: "upstream down"}, ...]}
  * }</pre>
  *
- * Uses only operations that behave alike on MongoDB 6+ and the embedded mongo-java-server: upserts
- * with {@code $setOnInsert} for idempotent enqueueing and {@code $push} with {@code $slice} to cap
- * the history.
+ * and each destination's health in {@code destination_states}: {@code {_id: "crm", disabled: true,
+ * reason: "HTTP 410 Gone", disabledAt, failingSince, updatedAt}}.
+ *
+ * <p>Uses only operations that behave alike on MongoDB 6+ and the embedded mongo-java-server:
+ * upserts with {@code $setOnInsert} for idempotent enqueueing and {@code $push} with {@code $slice}
+ * to cap the history.
  */
 public final class MongoDeliveryStore implements DeliveryStore {
 
   /** The collection holding the outbox. */
   public static final String COLLECTION = "deliveries";
+
+  /** The collection holding each destination's health: disabled or not, failing since when. */
+  public static final String STATES = "destination_states";
+
+  private static final UpdateOptions MULTI = new UpdateOptions().setMulti(true);
 
   /** The limit on each MongoDB operation when none is given. */
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
@@ -64,12 +75,22 @@ public final class MongoDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * Creates the index the due-delivery query uses. Idempotent; call once at start-up. (The embedded
-   * server accepts and ignores it; real MongoDB needs it once the collection grows.)
+   * Creates the indexes the due-delivery query and the operators' listings use. Idempotent; call
+   * once at start-up. (The embedded server accepts and ignores it; real MongoDB needs it once the
+   * collection grows.)
    */
   public Future<Void> createIndexes() {
-    return bounded(
-        mongo.createIndex(COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1)));
+    return Future.all(
+            bounded(
+                mongo.createIndex(
+                    COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1))),
+            // the admin API's listings and the holding and releasing of a destination's deliveries
+            bounded(
+                mongo.createIndex(
+                    COLLECTION,
+                    new JsonObject().put("destination", 1).put("status", 1).put("createdAt", -1))),
+            bounded(mongo.createIndex(COLLECTION, new JsonObject().put("createdAt", -1))))
+        .mapEmpty();
   }
 
   @Override
@@ -162,6 +183,145 @@ public final class MongoDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public Future<List<DeliveryRecord>> list(DeliveryFilter filter, int limit) {
+    FindOptions options =
+        new FindOptions().setSort(new JsonObject().put("createdAt", -1)).setLimit(limit);
+    return bounded(mongo.findWithOptions(COLLECTION, query(filter), options))
+        .map(documents -> documents.stream().map(MongoDeliveryStore::fromDocument).toList())
+        .recover(e -> failed("list deliveries", e));
+  }
+
+  static JsonObject query(DeliveryFilter filter) {
+    JsonObject query = new JsonObject();
+    filter.status().ifPresent(status -> query.put("status", status.wireName()));
+    filter.destination().ifPresent(destination -> query.put("destination", destination));
+    filter.rule().ifPresent(rule -> query.put("ruleId", rule));
+    JsonObject created = new JsonObject();
+    filter.from().ifPresent(from -> created.put("$gte", date(from)));
+    filter.to().ifPresent(to -> created.put("$lt", date(to)));
+    if (!created.isEmpty()) {
+      query.put("createdAt", created);
+    }
+    return query;
+  }
+
+  @Override
+  public Future<Boolean> replay(String id, Instant at) {
+    JsonObject filter =
+        new JsonObject()
+            .put("_id", id)
+            .put(
+                "status",
+                new JsonObject()
+                    .put(
+                        "$in",
+                        new JsonArray()
+                            .add(DeliveryStatus.DEAD.wireName())
+                            .add(DeliveryStatus.SUCCEEDED.wireName())
+                            .add(DeliveryStatus.CAPPED.wireName())));
+    return bounded(mongo.updateCollection(COLLECTION, filter, restart(at, "replays")))
+        .map(result -> result.getDocMatched() > 0)
+        .recover(e -> failed("replay delivery", e));
+  }
+
+  /**
+   * Pending again, due at {@code at}, the attempt count starting over; counts it in {@code
+   * counter}.
+   */
+  private static JsonObject restart(Instant at, String counter) {
+    return new JsonObject()
+        .put(
+            "$set",
+            new JsonObject()
+                .put("status", DeliveryStatus.PENDING.wireName())
+                .put("attempts", 0)
+                .put("nextAttemptAt", date(at))
+                .put("updatedAt", date(at)))
+        .put("$inc", new JsonObject().put(counter, 1));
+  }
+
+  @Override
+  public Future<Boolean> hold(String id, String reason, Instant at) {
+    JsonObject filter =
+        new JsonObject().put("_id", id).put("status", DeliveryStatus.PENDING.wireName());
+    return bounded(mongo.updateCollection(COLLECTION, filter, holding(reason, at)))
+        .map(result -> result.getDocMatched() > 0)
+        .recover(e -> failed("hold delivery", e));
+  }
+
+  private static JsonObject holding(String reason, Instant at) {
+    return new JsonObject()
+        .put(
+            "$set",
+            new JsonObject()
+                .put("status", DeliveryStatus.HELD.wireName())
+                .put("lastError", reason)
+                .put("updatedAt", date(at)));
+  }
+
+  @Override
+  public Future<Long> holdPending(String destination, String reason, Instant at) {
+    JsonObject filter =
+        new JsonObject()
+            .put("destination", destination)
+            .put("status", DeliveryStatus.PENDING.wireName());
+    return bounded(
+            mongo.updateCollectionWithOptions(COLLECTION, filter, holding(reason, at), MULTI))
+        .map(result -> result.getDocModified())
+        .recover(e -> failed("hold deliveries", e));
+  }
+
+  @Override
+  public Future<Long> releaseHeld(String destination, Instant at) {
+    JsonObject filter =
+        new JsonObject()
+            .put("destination", destination)
+            .put("status", DeliveryStatus.HELD.wireName());
+    return bounded(
+            mongo.updateCollectionWithOptions(COLLECTION, filter, restart(at, "releases"), MULTI))
+        .map(result -> result.getDocModified())
+        .recover(e -> failed("release held deliveries", e));
+  }
+
+  @Override
+  public Future<List<DestinationState>> destinationStates() {
+    return bounded(mongo.find(STATES, new JsonObject()))
+        .map(
+            documents ->
+                documents.stream()
+                    .map(
+                        d ->
+                            new DestinationState(
+                                d.getString("_id"),
+                                d.getBoolean("disabled", false),
+                                d.getString("reason"),
+                                instant(d.getValue("disabledAt")),
+                                instant(d.getValue("failingSince"))))
+                    .toList())
+        .recover(e -> failed("read destination states", e));
+  }
+
+  @Override
+  public Future<Void> saveDestinationState(DestinationState state, Instant at) {
+    JsonObject document =
+        new JsonObject()
+            .put("_id", state.destination())
+            .put("disabled", state.disabled())
+            .put("reason", state.reason())
+            .put("disabledAt", date(state.disabledAt()))
+            .put("failingSince", date(state.failingSince()))
+            .put("updatedAt", date(at));
+    return bounded(
+            mongo.replaceDocumentsWithOptions(
+                STATES,
+                new JsonObject().put("_id", state.destination()),
+                document,
+                new UpdateOptions().setUpsert(true)))
+        .<Void>mapEmpty()
+        .recover(e -> failed("save destination state", e));
+  }
+
+  @Override
   public Future<Optional<DeliveryRecord>> find(String id) {
     return bounded(mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null))
         .map(document -> Optional.ofNullable(document).map(MongoDeliveryStore::fromDocument))
@@ -214,7 +374,8 @@ public final class MongoDeliveryStore implements DeliveryStore {
         .put("status", attempt.httpStatus())
         .put("outcome", attempt.outcome().wireName())
         .put("latencyMs", attempt.latency().toMillis())
-        .put("error", attempt.error());
+        .put("error", attempt.error())
+        .put("response", attempt.response());
   }
 
   static DeliveryRecord fromDocument(JsonObject document) {
@@ -228,7 +389,8 @@ public final class MongoDeliveryStore implements DeliveryStore {
               attempt.getInteger("status"),
               AttemptOutcome.fromWireName(attempt.getString("outcome")),
               Duration.ofMillis(attempt.getLong("latencyMs", 0L)),
-              attempt.getString("error")));
+              attempt.getString("error"),
+              attempt.getString("response")));
     }
     return new DeliveryRecord(
         document.getString("_id"),

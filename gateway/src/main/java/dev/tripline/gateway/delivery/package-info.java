@@ -22,13 +22,18 @@
  * <ul>
  *   <li>per destination: {@code timeout} 10 s (connect and response), {@code format} {@code
  *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes;
- *   <li>{@link dev.tripline.gateway.delivery.RetryPolicy}: 10 attempts, backoff 1 s doubling to at
- *       most 1 h, ±20 % jitter; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors are
- *       retried; any other answer is dead at once;
+ *   <li>{@link dev.tripline.gateway.delivery.RetryPolicy}: Standard Webhooks' schedule (at once,
+ *       then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), ±20 % jitter, {@code
+ *       Retry-After} obeyed up to 1 h; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors
+ *       are retried; 410 disables the destination (its deliveries are held until it is enabled), as
+ *       does failing for 5 days without a success; any other answer is dead at once. A destination
+ *       may set its own schedule and disable-after ({@link
+ *       dev.tripline.gateway.delivery.DestinationRetry});
  *   <li>{@link dev.tripline.gateway.delivery.DeliveryOptions}: poll every 1 s, at most 32 attempts
  *       in flight;
  *   <li>{@link dev.tripline.gateway.delivery.MongoDeliveryStore}: collection {@code deliveries}, 10
- *       s per operation, the last 20 attempts kept per delivery;
+ *       s per operation, the last 20 attempts kept per delivery with the first 512 characters of
+ *       each answer; destination health in {@code destination_states};
  *   <li>{@link dev.tripline.gateway.delivery.MongoCapStore}: collection {@code caps}, {@code
  *       mongo.timeout} per operation; a {@code frequency_cap} has {@code per} {@code userId} by
  *       default, {@code max} 1 to 1000, {@code within} up to 90 days.

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +25,7 @@ public final class GatewayMetrics {
   private final DistributionSummary writeBatchSize;
   private final Timer writeLatency;
   private final Timer deliveryLatency;
+  private final Map<String, AtomicInteger> disabledDestinations = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -171,5 +175,23 @@ public final class GatewayMetrics {
         .register(registry)
         .increment();
     deliveryLatency.record(latency);
+  }
+
+  /** Sets the {@code tripline_destination_disabled} gauge of a destination: 1 disabled, 0 not. */
+  public void destinationDisabled(String destination, boolean disabled) {
+    disabledDestinations
+        .computeIfAbsent(
+            destination,
+            id -> {
+              AtomicInteger value = new AtomicInteger();
+              Gauge.builder("tripline.destination.disabled", value, AtomicInteger::get)
+                  .description(
+                      "1 while a destination is disabled (410 Gone, or failing for its"
+                          + " disable_after) and its deliveries are held, else 0")
+                  .tag("destination", id)
+                  .register(registry);
+              return value;
+            })
+        .set(disabled ? 1 : 0);
   }
 }

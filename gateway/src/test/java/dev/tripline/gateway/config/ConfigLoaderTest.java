@@ -114,6 +114,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void should_say_what_replaces_a_removed_delivery_key() throws IOException {
+    Path file = write("delivery:\n  max-attempts: 5\n  retry-schedule: [1s, 1m]\n");
+
+    assertThatThrownBy(
+            () -> ConfigLoader.load(file, true, Map.of("TRIPLINE_DELIVERY_INITIAL_BACKOFF", "1s")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "delivery.max-attempts: removed; the number of entries in"
+                            + " delivery.retry-schedule sets the retries (in "
+                            + file
+                            + ")",
+                        "delivery.initial-backoff: removed; delivery.retry-schedule lists each"
+                            + " wait (environment variable TRIPLINE_DELIVERY_INITIAL_BACKOFF)"));
+  }
+
+  @Test
+  void should_read_the_retry_schedule_as_a_list() throws IOException {
+    Path file = write("delivery:\n  retry-schedule: [1s, 1m]\n  disable-after: 0s\n");
+
+    GatewayConfig config = ConfigLoader.load(file, true, Map.of());
+
+    assertThat(config.delivery().retrySchedule())
+        .containsExactly(java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(1));
+    assertThat(config.delivery().disableAfter()).isZero();
+    assertThat(
+            ConfigLoader.load(write("delivery:\n  retry-schedule: []\n"), true, Map.of())
+                .delivery()
+                .retrySchedule())
+        .isEmpty();
+  }
+
+  @Test
   void should_reject_yaml_that_is_not_a_mapping() throws IOException {
     Path file = write("- just\n- a list\n");
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
 import dev.tripline.rules.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -148,6 +150,57 @@ class DestinationsLoaderTest {
     assertThat(problems(klaviyo("") + "  frequency: 1\n"))
         .containsExactly(
             "destinations.yaml: destinations[0] (klaviyo): frequency: unknown field; known:"
-                + " format, frequency_cap, id, secret, timeout, url");
+                + " disable_after, format, frequency_cap, id, retry, secret, timeout, url");
+  }
+
+  @Test
+  void should_read_a_retry_schedule_a_count_and_disable_after() {
+    Map<String, Destination> destinations =
+        parse(
+            klaviyo("")
+                + "  retry: {schedule: [10s, 1m, 1h]}\n  disable_after: 2d\n"
+                + """
+                - id: crm
+                  url: https://crm.example/hook
+                  secret: %s
+                  retry: {count: 2}
+                - id: slack
+                  url: https://hooks.slack.com/services/T/B/X
+                  secret: %s
+                """
+                    .formatted(SECRET, SECRET),
+            Map.of());
+
+    assertThat(destinations.get("klaviyo").retry())
+        .isEqualTo(
+            new DestinationRetry(
+                Optional.of(
+                    List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofHours(1))),
+                Optional.of(Duration.ofDays(2))));
+    assertThat(destinations.get("crm").retry().schedule())
+        .contains(List.of(Duration.ofSeconds(5), Duration.ofMinutes(5)));
+    assertThat(destinations.get("slack").retry()).isEqualTo(DestinationRetry.DEFAULTS);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "zero wait      | retry: {schedule: [5s, 0s]}   | retry.schedule[1]: must be > 0s, was \"0s\"",
+        "bad wait       | retry: {schedule: [soon]}     | retry.schedule[0]: expected",
+        "not a list     | retry: {schedule: 5s}         | retry.schedule: must be a list",
+        "both           | retry: {schedule: [5s], count: 1} | retry: give either schedule or count",
+        "big count      | retry: {count: 101}           | retry.count: must be an integer from 0 to 100,"
+            + " was 101",
+        "bad count      | retry: {count: many}          | retry.count: must be an integer",
+        "unknown field  | retry: {attempts: 3}          | retry.attempts: unknown field; known: count,"
+            + " schedule",
+        "bad disable    | disable_after: soon           | disable_after: expected"
+      })
+  void should_name_the_retry_field_in_error(String name, String yaml, String problem) {
+    assertThat(problems(klaviyo("") + "  " + yaml + "\n"))
+        .singleElement()
+        .asString()
+        .startsWith("destinations.yaml: destinations[0] (klaviyo): " + problem);
   }
 }

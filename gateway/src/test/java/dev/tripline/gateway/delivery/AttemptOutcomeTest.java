@@ -20,7 +20,7 @@ class AttemptOutcomeTest {
     "400, REJECTED",
     "401, REJECTED",
     "404, REJECTED",
-    "410, REJECTED",
+    "410, GONE",
     "301, REJECTED"
   })
   void should_classify_an_http_status(int status, AttemptOutcome expected) {

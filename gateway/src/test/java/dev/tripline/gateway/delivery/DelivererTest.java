@@ -31,7 +31,16 @@ class DelivererTest {
   private static final String WEBHOOK_ID = WebhookIds.of("det_1", "crm");
 
   /** No jitter: retries come exactly 1 s, 2 s, 4 s ... after a failure. */
-  private static final RetryPolicy RETRY = RetryPolicy.defaults().withRandom(() -> 0.5);
+  private static final RetryPolicy RETRY =
+      RetryPolicy.defaults()
+          .withRandom(() -> 0.5)
+          .withSchedule(
+              List.of(
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(4),
+                  Duration.ofSeconds(8),
+                  Duration.ofSeconds(16)));
 
   private static MongoServer server;
 
@@ -239,7 +248,10 @@ class DelivererTest {
         .compose(
             receiver -> {
               Deliverer deliverer =
-                  deliverer(receiver, Duration.ofSeconds(5), RETRY.withMaxAttempts(3));
+                  deliverer(
+                      receiver,
+                      Duration.ofSeconds(5),
+                      RETRY.withSchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))));
               return deliverer
                   .submit(DETECTION)
                   .compose(ignored -> deliverer.whenIdle())

@@ -243,4 +243,113 @@ class MongoDeliveryStoreTest {
                           ctx.completeNow();
                         })));
   }
+
+  private static DeliveryRecord created(
+      String id, String destination, String rule, Instant createdAt) {
+    return new DeliveryRecord(
+        id,
+        "det_" + id,
+        rule,
+        destination,
+        "https://example.invalid/h",
+        "{}",
+        DeliveryStatus.PENDING,
+        0,
+        createdAt,
+        createdAt,
+        createdAt,
+        null,
+        List.of());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.await(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void should_list_deliveries_by_status_destination_rule_and_time_newest_first() throws Exception {
+    await(
+        store.enqueue(
+            List.of(
+                created("msg_1", "crm", "r1", NOW.minusSeconds(30)),
+                created("msg_2", "crm", "r2", NOW.minusSeconds(20)),
+                created("msg_3", "slack", "r1", NOW.minusSeconds(10)),
+                created("msg_4", "crm", "r1", NOW))));
+    await(store.recordAttempt("msg_4", attempt(400, 1), DeliveryStatus.DEAD, null));
+    await(store.recordAttempt("msg_1", attempt(400, 1), DeliveryStatus.DEAD, null));
+
+    DeliveryFilter dead = DeliveryFilter.ALL.withStatus(DeliveryStatus.DEAD);
+    assertThat(await(store.list(dead, 10)))
+        .extracting(DeliveryRecord::id)
+        .containsExactly("msg_4", "msg_1");
+    assertThat(await(store.list(dead, 1))).extracting(DeliveryRecord::id).containsExactly("msg_4");
+    assertThat(
+            await(
+                store.list(
+                    new DeliveryFilter(
+                        java.util.Optional.empty(),
+                        java.util.Optional.of("crm"),
+                        java.util.Optional.of("r1"),
+                        java.util.Optional.of(NOW.minusSeconds(30)),
+                        java.util.Optional.of(NOW)),
+                    10)))
+        .extracting(DeliveryRecord::id)
+        .containsExactly("msg_1");
+  }
+
+  @Test
+  void should_replay_only_finished_deliveries_keeping_body_and_history() throws Exception {
+    await(store.enqueue(List.of(record("msg_a", NOW), record("msg_p", NOW))));
+    await(store.recordAttempt("msg_a", attempt(400, 3), DeliveryStatus.DEAD, null));
+    Instant later = NOW.plusSeconds(60);
+
+    assertThat(await(store.replay("msg_a", later))).isTrue();
+    assertThat(await(store.replay("msg_p", later))).isFalse(); // pending: nothing to replay
+    assertThat(await(store.replay("msg_none", later))).isFalse();
+
+    DeliveryRecord replayed = await(store.find("msg_a")).orElseThrow();
+    assertThat(replayed.status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(replayed.attempts()).isZero();
+    assertThat(replayed.nextAttemptAt()).isEqualTo(later);
+    assertThat(replayed.body()).isEqualTo(record("msg_a", NOW).body());
+    assertThat(replayed.history()).extracting(AttemptRecord::httpStatus).containsExactly(400);
+  }
+
+  @Test
+  void should_hold_and_release_the_deliveries_of_one_destination() throws Exception {
+    await(
+        store.enqueue(
+            List.of(
+                created("msg_1", "crm", "r1", NOW),
+                created("msg_2", "crm", "r1", NOW),
+                created("msg_3", "slack", "r1", NOW))));
+    await(
+        store.recordAttempt("msg_2", attempt(500, 1), DeliveryStatus.PENDING, NOW.plusSeconds(5)));
+
+    assertThat(await(store.holdPending("crm", "destination disabled: HTTP 410 Gone", NOW)))
+        .isEqualTo(2L);
+    assertThat(await(store.findDue(NOW.plusSeconds(60), 10)))
+        .extracting(DeliveryRecord::id)
+        .containsExactly("msg_3");
+    assertThat(await(store.find("msg_1")).orElseThrow().lastError())
+        .isEqualTo("destination disabled: HTTP 410 Gone");
+
+    Instant later = NOW.plusSeconds(600);
+    assertThat(await(store.releaseHeld("crm", later))).isEqualTo(2L);
+    DeliveryRecord released = await(store.find("msg_2")).orElseThrow();
+    assertThat(released.status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(released.attempts()).isZero();
+    assertThat(released.nextAttemptAt()).isEqualTo(later);
+  }
+
+  @Test
+  void should_store_a_destination_state_and_replace_it() throws Exception {
+    DestinationState disabled =
+        DestinationState.healthy("crm").failing(NOW).disable("HTTP 410 Gone", NOW.plusSeconds(1));
+    await(store.saveDestinationState(disabled, NOW));
+    assertThat(await(store.destinationStates())).containsExactly(disabled);
+
+    await(store.saveDestinationState(DestinationState.healthy("crm"), NOW));
+    assertThat(await(store.destinationStates())).containsExactly(DestinationState.healthy("crm"));
+  }
 }
