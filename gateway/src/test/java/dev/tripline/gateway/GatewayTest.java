@@ -563,6 +563,7 @@ class GatewayTest {
           url: http://127.0.0.1:%d/hook
           secret: %s
           timeout: 2s
+          allow_private: true
         """
         .formatted(port, SECRET);
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outbox of outbound deliveries. Every future completes only once the store has acknowledged
@@ -24,6 +25,38 @@ public interface DeliveryStore {
    * Pending deliveries whose next attempt time is at or before {@code now}, the most overdue first.
    */
   Future<List<DeliveryRecord>> findDue(Instant now, int limit);
+
+  /**
+   * Pending deliveries to one destination whose next attempt time is at or before {@code now}, the
+   * most overdue first: each destination's lane reads its own, so a destination with a large
+   * backlog cannot crowd the others out of a poll. The default filters {@link #findDue(Instant,
+   * int)}; stores override it with a query.
+   */
+  default Future<List<DeliveryRecord>> findDue(Instant now, String destination, int limit) {
+    return findDue(now, Integer.MAX_VALUE)
+        .map(
+            due ->
+                due.stream()
+                    .filter(r -> r.destination().equals(destination))
+                    .limit(limit)
+                    .toList());
+  }
+
+  /**
+   * Due pending deliveries to destinations other than {@code destinations}: those whose destination
+   * was removed from the configuration since they were written. The default filters {@link
+   * #findDue(Instant, int)}; stores override it with a query.
+   */
+  default Future<List<DeliveryRecord>> findDueExcept(
+      Instant now, Set<String> destinations, int limit) {
+    return findDue(now, Integer.MAX_VALUE)
+        .map(
+            due ->
+                due.stream()
+                    .filter(r -> !destinations.contains(r.destination()))
+                    .limit(limit)
+                    .toList());
+  }
 
   /**
    * Records one attempt of a pending delivery: appends it to the history (keeping the last {@link

@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param format the body format sent to this destination
  * @param frequencyCap at most so many deliveries per user (or other key field) within a window,
  *     across all rules notifying this destination; empty for none
+ * @param limits this destination's share of the deliverer: concurrency, queue, rate limit, breaker
+ * @param allowPrivate whether deliveries may go to addresses the {@link AddressGuard} refuses
+ *     (loopback, private networks, link-local, metadata ...): for in-house receivers and tests
  */
 public record Destination(
     String id,
@@ -31,7 +34,9 @@ public record Destination(
     String secret,
     Duration timeout,
     PayloadFormat format,
-    Optional<FrequencyCap> frequencyCap) {
+    Optional<FrequencyCap> frequencyCap,
+    DestinationLimits limits,
+    boolean allowPrivate) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -42,7 +47,8 @@ public record Destination(
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
   /**
-   * Validates the values; a null timeout or format takes the default, a null cap means none.
+   * Validates the values; a null timeout, format or limits takes the default, a null cap means
+   * none.
    *
    * @throws IllegalArgumentException listing every problem, each naming its field
    */
@@ -50,6 +56,7 @@ public record Destination(
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     format = format == null ? PayloadFormat.STANDARD : format;
     frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null) {
@@ -83,12 +90,25 @@ public record Destination(
         secret,
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
-        Optional.empty());
+        Optional.empty(),
+        DestinationLimits.DEFAULTS,
+        false);
   }
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap));
+    return new Destination(
+        id, url, secret, timeout, format, Optional.ofNullable(cap), limits, allowPrivate);
+  }
+
+  /** This destination with other limits (null for the defaults). */
+  public Destination withLimits(DestinationLimits limits) {
+    return new Destination(id, url, secret, timeout, format, frequencyCap, limits, allowPrivate);
+  }
+
+  /** This destination allowed (or not) to reach the addresses the {@link AddressGuard} refuses. */
+  public Destination withAllowPrivate(boolean allowPrivate) {
+    return new Destination(id, url, secret, timeout, format, frequencyCap, limits, allowPrivate);
   }
 
   /**
@@ -208,6 +228,9 @@ public record Destination(
         + ", format="
         + format
         + frequencyCap.map(cap -> ", frequencyCap=" + cap.describe()).orElse("")
+        + ", limits="
+        + limits
+        + (allowPrivate ? ", allowPrivate" : "")
         + "]";
   }
 }

@@ -69,7 +69,18 @@ public final class MongoDeliveryStore implements DeliveryStore {
    */
   public Future<Void> createIndexes() {
     return bounded(
-        mongo.createIndex(COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1)));
+            mongo.createIndex(
+                COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1)))
+        // each destination's lane polls its own due deliveries
+        .compose(
+            ignored ->
+                bounded(
+                    mongo.createIndex(
+                        COLLECTION,
+                        new JsonObject()
+                            .put("status", 1)
+                            .put("destination", 1)
+                            .put("nextAttemptAt", 1))));
   }
 
   @Override
@@ -119,10 +130,32 @@ public final class MongoDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<List<DeliveryRecord>> findDue(Instant now, int limit) {
-    JsonObject query =
-        new JsonObject()
-            .put("status", DeliveryStatus.PENDING.wireName())
-            .put("nextAttemptAt", new JsonObject().put("$lte", date(now)));
+    return findDue(dueQuery(now), limit);
+  }
+
+  @Override
+  public Future<List<DeliveryRecord>> findDue(Instant now, String destination, int limit) {
+    return findDue(dueQuery(now).put("destination", destination), limit);
+  }
+
+  @Override
+  public Future<List<DeliveryRecord>> findDueExcept(
+      Instant now, Set<String> destinations, int limit) {
+    return findDue(
+        dueQuery(now)
+            .put(
+                "destination",
+                new JsonObject().put("$nin", new JsonArray(List.copyOf(destinations)))),
+        limit);
+  }
+
+  private static JsonObject dueQuery(Instant now) {
+    return new JsonObject()
+        .put("status", DeliveryStatus.PENDING.wireName())
+        .put("nextAttemptAt", new JsonObject().put("$lte", date(now)));
+  }
+
+  private Future<List<DeliveryRecord>> findDue(JsonObject query, int limit) {
     FindOptions options =
         new FindOptions().setSort(new JsonObject().put("nextAttemptAt", 1)).setLimit(limit);
     return bounded(mongo.findWithOptions(COLLECTION, query, options))
