@@ -69,6 +69,9 @@ public final class Deliverer {
   /** The {@code user-agent} of every attempt. */
   public static final String USER_AGENT = "Tripline/0.1";
 
+  /** How often the retries pending per destination are counted for metrics. */
+  public static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(15);
+
   private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
 
   private final Vertx vertx;
@@ -82,6 +85,7 @@ public final class Deliverer {
   private final DeliveryObserver observer;
   private final HostResolver resolver;
   private final Map<String, DestinationLane> lanes;
+  private final RetryBacklog backlog;
 
   /** Deliveries being attempted or queued in a lane, each with its completion. */
   private final Map<String, Future<DeliveryStatus>> inFlight = new ConcurrentHashMap<>();
@@ -167,6 +171,15 @@ public final class Deliverer {
     this.destinations.forEach(
         (id, d) -> byLane.put(id, new DestinationLane(id, d.limits(), clock)));
     this.lanes = Collections.unmodifiableMap(byLane);
+    this.backlog = new RetryBacklog(vertx, store, this.destinations.keySet(), BACKLOG_INTERVAL);
+  }
+
+  /**
+   * Deliveries to the destination waiting in the outbox for a retry, as of the last count (taken
+   * every {@link #BACKLOG_INTERVAL} once started), for metrics.
+   */
+  public long retriesPending(String destination) {
+    return backlog.pending(destination);
   }
 
   /** Deliveries waiting in the destination's queue (0 for an unknown destination), for metrics. */
@@ -325,6 +338,7 @@ public final class Deliverer {
       return;
     }
     vertx.runOnContext(ignored -> pollAndReschedule());
+    backlog.start();
   }
 
   /**
@@ -337,6 +351,7 @@ public final class Deliverer {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    backlog.stop();
     lanes.values().forEach(this::drain);
     return whenIdle();
   }

@@ -68,6 +68,14 @@ public interface DeliveryStore {
   Future<Boolean> recordAttempt(
       String id, AttemptRecord attempt, DeliveryStatus status, Instant nextAttemptAt);
 
+  /**
+   * How many pending deliveries to the destination have failed at least once (retries waiting), for
+   * metrics.
+   */
+  default Future<Long> countRetriesPending(String destination) {
+    return Future.failedFuture(new UnsupportedOperationException("countRetriesPending"));
+  }
+
   /** The delivery with that id, for operators and tests. */
   Future<Optional<DeliveryRecord>> find(String id);
 }

@@ -195,6 +195,18 @@ public final class MongoDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public Future<Long> countRetriesPending(String destination) {
+    return bounded(
+            mongo.count(
+                COLLECTION,
+                new JsonObject()
+                    .put("status", DeliveryStatus.PENDING.wireName())
+                    .put("destination", destination)
+                    .put("attempts", new JsonObject().put("$gt", 0))))
+        .recover(e -> failed("count pending retries", e));
+  }
+
+  @Override
   public Future<Optional<DeliveryRecord>> find(String id) {
     return bounded(mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null))
         .map(document -> Optional.ofNullable(document).map(MongoDeliveryStore::fromDocument))
