@@ -6,8 +6,11 @@ import de.bwaldvogel.mongo.MongoServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.InetAddress;
@@ -213,6 +216,66 @@ class DelivererAddressGuardTest {
                           assertThat(refused).isEmpty();
                           return null;
                         }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** An HTTPS receiver with a self-signed certificate for {@code certifiedName}. */
+  private Future<HttpServer> tlsReceiver(
+      SelfSignedCertificate certificate, List<String> serverNames) {
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions()
+                .setSsl(true)
+                .setSni(true)
+                .setKeyCertOptions(certificate.keyCertOptions()))
+        .requestHandler(
+            request -> {
+              serverNames.add(String.valueOf(request.connection().indicatedServerName()));
+              request.response().setStatusCode(204).end();
+            })
+        .listen(0, "127.0.0.1");
+  }
+
+  private Future<DeliveryRecord> deliverOverTls(SelfSignedCertificate trusted, int port) {
+    client.close();
+    client =
+        WebClient.create(vertx, new WebClientOptions().setTrustOptions(trusted.trustOptions()));
+    return deliverOnce(
+        deliverer(
+            crm("https://hooks.example:" + port + "/hook").withAllowPrivate(true),
+            stub(new ArrayList<>(), "127.0.0.1")));
+  }
+
+  @Test
+  void should_verify_tls_against_the_url_host_sent_as_sni_while_connecting_to_the_checked_ip(
+      VertxTestContext ctx) {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("hooks.example");
+    List<String> serverNames = new CopyOnWriteArrayList<>();
+    tlsReceiver(certificate, serverNames)
+        .compose(server -> deliverOverTls(certificate, server.actualPort()))
+        .map(
+            record -> {
+              assertThat(record.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
+              assertThat(serverNames).containsExactly("hooks.example");
+              return null;
+            })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void should_refuse_a_certificate_for_another_name(VertxTestContext ctx) {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("other.example");
+    tlsReceiver(certificate, new CopyOnWriteArrayList<>())
+        .compose(server -> deliverOverTls(certificate, server.actualPort()))
+        .map(
+            record -> {
+              assertThat(record.status()).isEqualTo(DeliveryStatus.PENDING);
+              assertThat(record.history())
+                  .singleElement()
+                  .extracting(AttemptRecord::httpStatus)
+                  .isNull();
+              return null;
+            })
         .onComplete(ctx.succeedingThenComplete());
   }
 
