@@ -26,6 +26,7 @@ public final class RetryBacklog {
   private final Duration interval;
   private final Map<String, AtomicLong> pending = new LinkedHashMap<>();
   private volatile long timerId = -1;
+  private volatile boolean stopped;
 
   public RetryBacklog(
       Vertx vertx, DeliveryStore store, Set<String> destinations, Duration interval) {
@@ -44,12 +45,22 @@ public final class RetryBacklog {
   /** Counts now and then every interval. */
   public void start() {
     refresh()
-        .onComplete(ignored -> timerId = vertx.setPeriodic(interval.toMillis(), id -> refresh()));
+        .onComplete(
+            ignored -> {
+              timerId = vertx.setPeriodic(interval.toMillis(), id -> refresh());
+              // a stop while the first count ran must not leave the timer behind
+              if (stopped) {
+                vertx.cancelTimer(timerId);
+              }
+            });
   }
 
+  /** Stops counting; the last counts stay readable. */
   public void stop() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
+    stopped = true;
+    long timer = timerId;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
     }
   }
 
