@@ -32,6 +32,7 @@ import dev.tripline.rules.RuleSet;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.WriteOption;
@@ -155,8 +156,21 @@ public final class Gateway {
     MongoDetectionStore detections = new MongoDetectionStore(mongo);
     MongoDeliveryStore deliveries = new MongoDeliveryStore(mongo);
     MongoCapStore caps = new MongoCapStore(mongo, config.mongo().timeout());
+    // each destination's lane bounds its own attempts: let the pool of its endpoint hold them all
+    int connectionsPerDestination =
+        definitions.destinations().values().stream()
+            .mapToInt(d -> d.limits().maxConcurrency())
+            .max()
+            .orElse(1);
     WebClient webClient =
-        WebClient.create(vertx, new WebClientOptions().setUserAgent("Tripline/0.1"));
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setUserAgent("Tripline/0.1")
+                .setFollowRedirects(false)
+                .setVerifyHost(true)
+                .setTrustAll(false),
+            new PoolOptions().setHttp1MaxSize(connectionsPerDestination));
     Deliverer deliverer =
         new Deliverer(
             vertx,
@@ -175,6 +189,14 @@ public final class Gateway {
                 config.delivery().maxConcurrency()),
             clock,
             new MetricsObservers.Delivery(metrics));
+    for (String destination : definitions.destinations().keySet()) {
+      metrics.deliveryLane(
+          destination,
+          () -> deliverer.queued(destination),
+          () -> deliverer.running(destination),
+          () -> deliverer.breakerState(destination).orElse("closed"),
+          () -> deliverer.retriesPending(destination));
+    }
     MongoTimerStore timers = new MongoTimerStore(vertx, mongo);
     DetectorLimits limits =
         new DetectorLimits(

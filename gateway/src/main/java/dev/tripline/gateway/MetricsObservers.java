@@ -95,6 +95,21 @@ final class MetricsObservers {
     public void uncapped(String destination, String reason) {
       metrics.deliveryUncapped(destination, reason);
     }
+
+    @Override
+    public void queueFull(String destination) {
+      metrics.deliveryDeferred(destination);
+    }
+
+    @Override
+    public void breakerChanged(String destination, String state) {
+      metrics.breakerChanged(destination, state);
+    }
+
+    @Override
+    public void addressRefused(String destination, String reason) {
+      metrics.deliveryAddressRefused(destination, reason);
+    }
   }
 
   /**

@@ -85,9 +85,11 @@ class FrequencyCapGatewayTest {
               url: http://127.0.0.1:%d/hook
               secret: %s
               frequency_cap: {per: userId, max: 1, within: 16h}
+              allow_private: true
             - id: crm
               url: http://127.0.0.1:%d/hook
               secret: %s
+              allow_private: true
             """
                 .formatted(klaviyo.port(), GatewayTest.SECRET, crm.port(), GatewayTest.SECRET));
   }

@@ -446,7 +446,8 @@ class GatewayTest {
 
   @Test
   void should_report_ready_health_and_metrics(VertxTestContext ctx) throws Exception {
-    start(new TestGateway(dir));
+    startReceiver(n -> 204);
+    start(new TestGateway(dir).destinations(sink()));
 
     post(event("m1").encode())
         .compose(r -> client.get(gateway.httpPort(), "127.0.0.1", "/ready").send())
@@ -469,7 +470,18 @@ class GatewayTest {
                           assertThat(metrics.bodyAsString())
                               .contains("tripline_events_accepted_total 1.0")
                               .contains("tripline_write_queue_depth")
-                              .contains("tripline_ingest_latency_seconds");
+                              .contains("tripline_ingest_latency_seconds")
+                              // each destination's lane
+                              .contains("tripline_delivery_queue_depth{destination=\"sink\"} 0.0")
+                              .contains("tripline_delivery_in_flight{destination=\"sink\"} 0.0")
+                              .contains(
+                                  "tripline_delivery_breaker_state{destination=\"sink\","
+                                      + "state=\"closed\"} 1.0")
+                              .contains(
+                                  "tripline_delivery_breaker_state{destination=\"sink\","
+                                      + "state=\"open\"} 0.0")
+                              .contains(
+                                  "tripline_delivery_retries_pending{destination=\"sink\"} 0.0");
                           ctx.completeNow();
                         })));
   }
@@ -562,6 +574,7 @@ class GatewayTest {
           url: http://127.0.0.1:%d/hook
           secret: %s
           timeout: 2s
+          allow_private: true
         """
         .formatted(port, SECRET);
   }

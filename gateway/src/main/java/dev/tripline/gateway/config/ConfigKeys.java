@@ -252,7 +252,8 @@ public final class ConfigKeys {
           "integer",
           "requests",
           "32",
-          "Outbound webhook requests in flight at once.",
+          "Outbound webhook attempts in flight at once, across all destinations; each"
+              + " destination's own max_concurrency (destinations.yaml) bounds its share.",
           intIn(1, 10_000));
 
   public static final ConfigKey<Duration> RETENTION_MAX_AGE =

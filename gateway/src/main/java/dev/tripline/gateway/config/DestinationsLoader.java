@@ -1,6 +1,7 @@
 package dev.tripline.gateway.config;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.DestinationLimits;
 import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
 import dev.tripline.gateway.delivery.RetryPolicy;
@@ -27,15 +28,30 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 /**
  * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}, an optional
  * {@code frequency_cap: {per, max, within}}, an optional {@code retry: {schedule: [..]}} or {@code
- * retry: {count: N}} and an optional {@code disable_after}. String values may reference the
- * environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of
- * files. Every problem is reported at once, naming the entry and the field, and never printing a
- * secret.
+ * retry: {count: N}} and {@code disable_after}, the isolation limits {@code max_concurrency, queue,
+ * rate_limit, breaker: {failures, cool_off}} and {@code allow_private}. String values may reference
+ * the environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay
+ * out of files. Every problem is reported at once, naming the entry and the field, and never
+ * printing a secret.
  */
 public final class DestinationsLoader {
 
   private static final Set<String> FIELDS =
-      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap", "retry", "disable_after");
+      Set.of(
+          "id",
+          "url",
+          "secret",
+          "timeout",
+          "format",
+          "frequency_cap",
+          "retry",
+          "disable_after",
+          "max_concurrency",
+          "queue",
+          "rate_limit",
+          "breaker",
+          "allow_private");
+  private static final Set<String> BREAKER_FIELDS = Set.of("failures", "cool_off");
   private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
   private static final Set<String> RETRY_FIELDS = Set.of("schedule", "count");
   private static final Pattern REFERENCE =
@@ -120,6 +136,10 @@ public final class DestinationsLoader {
         entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
       }
       entryProblems.addAll(capProblems);
+      List<String> limitProblems = new ArrayList<>();
+      DestinationLimits limits = limits(entry, env, limitProblems);
+      Boolean allowPrivate = flag(entry, "allow_private", env, limitProblems);
+      entryProblems.addAll(limitProblems);
       if (id != null && !seen.add(id)) {
         entryProblems.add("id: duplicate destination id \"" + id + "\"");
       }
@@ -130,7 +150,9 @@ public final class DestinationsLoader {
             id,
             Destination.of(id, url, secret, timeout, format)
                 .withFrequencyCap(cap)
-                .withRetry(retry));
+                .withRetry(retry)
+                .withLimits(limits)
+                .withAllowPrivate(allowPrivate));
       }
     }
     if (!problems.isEmpty()) {
@@ -249,6 +271,83 @@ public final class DestinationsLoader {
     }
   }
 
+  /** The entry's isolation limits, defaults for what is absent; null when invalid. */
+  private static DestinationLimits limits(
+      Map<?, ?> entry, Map<String, String> env, List<String> problems) {
+    List<String> limitProblems = new ArrayList<>();
+    DestinationLimits d = DestinationLimits.DEFAULTS;
+    Integer maxConcurrency =
+        integer(entry, "max_concurrency", d.maxConcurrency(), env, limitProblems);
+    Integer queue = integer(entry, "queue", d.queue(), env, limitProblems);
+    Double rateLimit = null;
+    String rateText = text(entry, "rate_limit", env, limitProblems);
+    if (rateText == null) {
+      rateLimit = d.rateLimit();
+    } else {
+      try {
+        rateLimit = Double.parseDouble(rateText.strip());
+        if (!(rateLimit > 0)) {
+          // 0 would silently mean "no limit": the author omits the key for that
+          limitProblems.add(
+              "rate_limit: must be > 0 requests/s (omit it for no limit), was " + rateText);
+        }
+      } catch (NumberFormatException e) {
+        limitProblems.add(
+            "rate_limit: must be a number of requests per second, was \"" + rateText + "\"");
+      }
+    }
+    Integer failures = d.breakerFailures();
+    Duration coolOff = d.breakerCoolOff();
+    Object breaker = entry.get("breaker");
+    if (breaker != null) {
+      if (!(breaker instanceof Map<?, ?> options)) {
+        limitProblems.add("breaker: must be a mapping such as {failures: 5, cool_off: 30s}");
+        failures = null;
+      } else {
+        for (Object key : options.keySet()) {
+          if (!BREAKER_FIELDS.contains(String.valueOf(key))) {
+            limitProblems.add(
+                "breaker." + key + ": unknown field; known: " + known(BREAKER_FIELDS));
+          }
+        }
+        List<String> breakerProblems = new ArrayList<>();
+        failures = integer(options, "failures", failures, env, breakerProblems);
+        String coolOffText = text(options, "cool_off", env, breakerProblems);
+        if (coolOffText != null) {
+          try {
+            coolOff = Durations.parse(coolOffText);
+          } catch (IllegalArgumentException e) {
+            breakerProblems.add("cool_off: " + e.getMessage());
+            coolOff = null;
+          }
+        }
+        breakerProblems.forEach(p -> limitProblems.add("breaker." + p));
+      }
+    }
+    if (limitProblems.isEmpty()) {
+      limitProblems.addAll(
+          DestinationLimits.validate(maxConcurrency, queue, rateLimit, failures, coolOff));
+    }
+    problems.addAll(limitProblems);
+    return limitProblems.isEmpty()
+        ? new DestinationLimits(maxConcurrency, queue, rateLimit, failures, coolOff)
+        : null;
+  }
+
+  private static Integer integer(
+      Map<?, ?> entry, String field, int fallback, Map<String, String> env, List<String> problems) {
+    String value = text(entry, field, env, problems);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      problems.add(field + ": must be an integer, was \"" + value + "\"");
+      return null;
+    }
+  }
+
   private static Optional<List<Duration>> schedule(
       Object value, Map<String, String> env, List<String> problems) {
     if (!(value instanceof List<?> items)) {
@@ -282,6 +381,22 @@ public final class DestinationsLoader {
               + waits.size());
     }
     return Optional.of(waits);
+  }
+
+  private static Boolean flag(
+      Map<?, ?> entry, String field, Map<String, String> env, List<String> problems) {
+    String value = text(entry, field, env, problems);
+    if (value == null) {
+      return false;
+    }
+    return switch (value.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> {
+        problems.add(field + ": must be true or false, was \"" + value + "\"");
+        yield null;
+      }
+    };
   }
 
   private static String known(Set<String> fields) {

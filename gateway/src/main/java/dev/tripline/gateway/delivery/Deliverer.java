@@ -1,17 +1,24 @@
 package dev.tripline.gateway.delivery;
 
 import dev.tripline.detectors.Detection;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.codec.BodyCodec;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +54,19 @@ import org.slf4j.LoggerFactory;
  * <p>Within this process a delivery is never attempted twice at once (an in-flight set guards it).
  * Several processes sharing one outbox would need a lease on each delivery; that is not built yet.
  *
+ * <p>Each destination has a lane of its own ({@link DestinationLimits}): due deliveries wait in its
+ * bounded in-memory queue (the outbox stays the source of truth: a full queue leaves them there for
+ * a later poll), at most its {@code max_concurrency} attempts run at once, its rate limit and
+ * circuit breaker hold back only its own queue, and the poll reads each lane's due deliveries
+ * separately. So a destination that hangs or fails fills its own lane and costs the others nothing
+ * but a share of the global {@link DeliveryOptions#maxConcurrentAttempts()} ceiling.
+ *
+ * <p>Every attempt resolves the destination's host itself, refuses addresses the {@link
+ * AddressGuard} names unless the destination allows private addresses, connects to the checked
+ * address (with the URL's host as {@code Host} header, TLS SNI and certificate name, so TLS
+ * verification is unchanged), never follows redirects, and is bounded by the destination's timeout
+ * for connect, idle and the whole exchange.
+ *
  * <p>Never blocks: every step is a future, every HTTP attempt is bounded by its destination's
  * timeout. Thread-safe: may be called from any context.
  */
@@ -53,6 +74,9 @@ public final class Deliverer {
 
   /** The {@code user-agent} of every attempt. */
   public static final String USER_AGENT = "Tripline/0.1";
+
+  /** How often the retries pending per destination are counted for metrics. */
+  public static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(15);
 
   private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
 
@@ -65,6 +89,9 @@ public final class Deliverer {
   private final DeliveryOptions options;
   private final InstantSource clock;
   private final DeliveryObserver observer;
+  private final HostResolver resolver;
+  private final Map<String, DestinationLane> lanes;
+  private final RetryBacklog backlog;
 
   /**
    * Each destination's health as last recorded: disabled or not, failing since when. Loaded from
@@ -72,8 +99,16 @@ public final class Deliverer {
    */
   private final Map<String, DestinationState> states = new ConcurrentHashMap<>();
 
-  /** Deliveries being attempted (or reserved for an attempt), each with its completion. */
+  /** Deliveries being attempted or queued in a lane, each with its completion. */
   private final Map<String, Future<DeliveryStatus>> inFlight = new ConcurrentHashMap<>();
+
+  /** Deliveries being attempted right now (a subset of {@link #inFlight}). */
+  private final Map<String, Future<DeliveryStatus>> attempts = new ConcurrentHashMap<>();
+
+  /**
+   * Attempts running across all lanes, bounded by {@link DeliveryOptions#maxConcurrentAttempts}.
+   */
+  private final AtomicInteger running = new AtomicInteger();
 
   /**
    * Deliveries whose attempt finished since the current poll began: the poll's query may have run
@@ -105,6 +140,33 @@ public final class Deliverer {
       DeliveryOptions options,
       InstantSource clock,
       DeliveryObserver observer) {
+    this(
+        vertx,
+        client,
+        store,
+        caps,
+        destinations,
+        options,
+        clock,
+        observer,
+        HostResolver.system(vertx));
+  }
+
+  /**
+   * Like the other constructor, with the resolver the SSRF guard judges (tests stub it).
+   *
+   * @param resolver resolves each destination's host at every attempt
+   */
+  public Deliverer(
+      Vertx vertx,
+      WebClient client,
+      DeliveryStore store,
+      CapStore caps,
+      Map<String, Destination> destinations,
+      DeliveryOptions options,
+      InstantSource clock,
+      DeliveryObserver observer,
+      HostResolver resolver) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.store = Objects.requireNonNull(store, "store");
@@ -116,6 +178,40 @@ public final class Deliverer {
     Map<String, WebhookSigner> bySigner = new HashMap<>();
     this.destinations.forEach((id, d) -> bySigner.put(id, new WebhookSigner(d.secret())));
     this.signers = Map.copyOf(bySigner);
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    Map<String, DestinationLane> byLane = new LinkedHashMap<>();
+    this.destinations.forEach(
+        (id, d) -> byLane.put(id, new DestinationLane(id, d.limits(), clock)));
+    this.lanes = Collections.unmodifiableMap(byLane);
+    this.backlog = new RetryBacklog(vertx, store, this.destinations.keySet(), BACKLOG_INTERVAL);
+  }
+
+  /**
+   * Deliveries to the destination waiting in the outbox for a retry, as of the last count (taken
+   * every {@link #BACKLOG_INTERVAL} once started), for metrics.
+   */
+  public long retriesPending(String destination) {
+    return backlog.pending(destination);
+  }
+
+  /** Deliveries waiting in the destination's queue (0 for an unknown destination), for metrics. */
+  public int queued(String destination) {
+    DestinationLane lane = lanes.get(destination);
+    return lane == null ? 0 : lane.queued();
+  }
+
+  /** Attempts to the destination in flight now (0 for an unknown destination), for metrics. */
+  public int running(String destination) {
+    DestinationLane lane = lanes.get(destination);
+    return lane == null ? 0 : lane.running();
+  }
+
+  /**
+   * The destination's circuit breaker state: {@code closed}, {@code half_open} or {@code open};
+   * empty for an unknown destination.
+   */
+  public Optional<String> breakerState(String destination) {
+    return Optional.ofNullable(lanes.get(destination)).map(lane -> lane.breakerState().wireName());
   }
 
   /**
@@ -246,7 +342,7 @@ public final class Deliverer {
                 }
                 Promise<DeliveryStatus> slot = slots.remove(record.id());
                 if (slot != null) {
-                  launch(record, slot);
+                  queue(record, slot);
                 }
               }
               // already in the outbox (a repeated submission) or not new: nothing to send now
@@ -273,6 +369,7 @@ public final class Deliverer {
                             "cannot read destination states, treat all as enabled [error: {}]",
                             e.getMessage()))
                 .onComplete(loaded -> pollAndReschedule()));
+    backlog.start();
   }
 
   /** Reads the destinations' stored health into memory. */
@@ -301,23 +398,27 @@ public final class Deliverer {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    backlog.stop();
+    lanes.values().forEach(this::drain);
     return whenIdle();
   }
 
   /**
    * Completes once the attempts in flight at the time of the call have finished and been recorded
-   * (attempts started later are not waited for). For an orderly hand-over and for tests.
+   * (attempts started later, and deliveries still queued behind a rate limit or an open breaker,
+   * are not waited for). For an orderly hand-over and for tests.
    */
   public Future<Void> whenIdle() {
-    return Future.join(new ArrayList<>(inFlight.values())).mapEmpty();
+    return Future.join(new ArrayList<>(attempts.values())).mapEmpty();
   }
 
   /**
-   * Attempts the deliveries that are due now (up to the concurrency limit) and completes when those
-   * attempts have finished and been recorded. The poll loop of {@link #start()} calls the same scan
-   * without waiting; tests call this with a fake clock instead of waiting for the timer.
+   * Queues the deliveries that are due now in their destinations' lanes, starts what the lanes
+   * allow (concurrency, rate limit, breaker) and completes when those attempts have finished and
+   * been recorded. The poll loop of {@link #start()} calls the same scan without waiting; tests
+   * call this with a fake clock instead of waiting for the timer.
    *
-   * @return how many attempts were made
+   * @return how many attempts were started by this poll
    */
   public Future<Integer> pollOnce() {
     return startDue()
@@ -345,44 +446,94 @@ public final class Deliverer {
             });
   }
 
-  /** Reads the due deliveries and launches their attempts; completes once they are launched. */
+  /**
+   * Reads each lane's due deliveries into its queue (as much as the queue has room for), and those
+   * of destinations no longer configured; starts what the lanes allow; completes once launched.
+   */
   private Future<List<Future<DeliveryStatus>>> startDue() {
     if (stopped.get() || !polling.compareAndSet(false, true)) {
       // a poll already running will see whatever is due
       return Future.succeededFuture(List.of());
     }
     finishedDuringPoll.clear();
-    if (inFlight.size() >= options.maxConcurrentAttempts()) {
-      polling.set(false);
-      return Future.succeededFuture(List.of());
+    Instant now = clock.instant();
+    List<Future<List<Future<DeliveryStatus>>>> perLane = new ArrayList<>();
+    for (DestinationLane lane : lanes.values()) {
+      int room = lane.room();
+      if (room <= 0) {
+        // a full queue (a hanging or throttled destination): nothing to read, only to start
+        perLane.add(Future.succeededFuture(pump(lane)));
+        continue;
+      }
+      // the lane's own deliveries are still due in the outbox and come first: read past them
+      perLane.add(
+          store
+              .findDue(now, lane.id(), lane.held() + room)
+              .map(
+                  due -> {
+                    due.forEach(this::reserveAndQueue);
+                    return pump(lane);
+                  }));
     }
-    return store
-        .findDue(clock.instant(), options.maxConcurrentAttempts())
-        .map(
-            due -> {
+    perLane.add(
+        store
+            .findDueExcept(now, lanes.keySet(), options.maxConcurrentAttempts())
+            .map(this::startOrphans));
+    return Future.join(perLane)
+        .transform(
+            ignored -> {
               List<Future<DeliveryStatus>> launched = new ArrayList<>();
-              for (DeliveryRecord record : due) {
-                if (finishedDuringPoll.contains(record.id())) {
-                  continue;
-                }
-                Promise<DeliveryStatus> slot = reserve(record.id());
-                if (slot != null) {
-                  launched.add(launch(record, slot));
+              Throwable failure = null;
+              for (Future<List<Future<DeliveryStatus>>> lane : perLane) {
+                if (lane.succeeded()) {
+                  launched.addAll(lane.result());
+                } else {
+                  failure = lane.cause();
                 }
               }
-              return launched;
+              // one lane's failed read does not hold back what the others started
+              if (failure != null && launched.isEmpty()) {
+                return Future.<List<Future<DeliveryStatus>>>failedFuture(failure);
+              }
+              if (failure != null) {
+                LOG.warn("cannot poll some deliveries [error: {}]", failure.getMessage());
+              }
+              return Future.succeededFuture(launched);
             })
         .onComplete(ignored -> polling.set(false));
   }
 
+  private void reserveAndQueue(DeliveryRecord record) {
+    if (finishedDuringPoll.contains(record.id())) {
+      return;
+    }
+    Promise<DeliveryStatus> slot = reserve(record.id());
+    if (slot != null) {
+      offer(lanes.get(record.destination()), record, slot);
+    }
+  }
+
+  /** Deliveries whose destination is no longer configured: attempted (and finished) at once. */
+  private List<Future<DeliveryStatus>> startOrphans(List<DeliveryRecord> due) {
+    List<Future<DeliveryStatus>> launched = new ArrayList<>();
+    for (DeliveryRecord record : due) {
+      if (finishedDuringPoll.contains(record.id())) {
+        continue;
+      }
+      Promise<DeliveryStatus> slot = reserve(record.id());
+      if (slot != null) {
+        running.incrementAndGet();
+        launched.add(launch(record, slot, null));
+      }
+    }
+    return launched;
+  }
+
   /**
    * Claims the right to attempt a delivery in this process, or returns null if it is already in
-   * flight, the concurrency limit is reached, or the deliverer is stopping.
+   * flight or queued, or the deliverer is stopping.
    */
   private Promise<DeliveryStatus> reserve(String id) {
-    if (inFlight.size() >= options.maxConcurrentAttempts()) {
-      return null;
-    }
     Promise<DeliveryStatus> slot = Promise.promise();
     if (inFlight.putIfAbsent(id, slot.future()) != null) {
       return null;
@@ -401,8 +552,86 @@ public final class Deliverer {
     slot.tryComplete(status);
   }
 
-  private Future<DeliveryStatus> launch(DeliveryRecord record, Promise<DeliveryStatus> slot) {
-    attempt(record)
+  /**
+   * Puts a reserved delivery in its destination's lane and starts what the lane allows. A full
+   * queue releases it: it stays due in the outbox, and a later poll reads it when there is room.
+   */
+  private void queue(DeliveryRecord record, Promise<DeliveryStatus> slot) {
+    DestinationLane lane = lanes.get(record.destination());
+    if (lane == null) {
+      running.incrementAndGet();
+      launch(record, slot, null);
+    } else if (offer(lane, record, slot)) {
+      pump(lane);
+    }
+  }
+
+  private boolean offer(DestinationLane lane, DeliveryRecord record, Promise<DeliveryStatus> slot) {
+    if (lane.offer(record, slot)) {
+      return true;
+    }
+    observe(o -> o.queueFull(record.destination()));
+    release(record.id(), slot, null);
+    return false;
+  }
+
+  /**
+   * Starts the lane's queued deliveries while it and the global ceiling allow; if the lane holds
+   * work only its rate limit or open breaker keeps back, looks at it again when that ends.
+   */
+  private List<Future<DeliveryStatus>> pump(DestinationLane lane) {
+    if (stopped.get()) {
+      drain(lane);
+      return List.of();
+    }
+    List<Future<DeliveryStatus>> launched = new ArrayList<>();
+    while (true) {
+      if (running.incrementAndGet() > options.maxConcurrentAttempts()) {
+        running.decrementAndGet();
+        break;
+      }
+      Optional<DestinationLane.Ticket> ticket = lane.next();
+      if (ticket.isEmpty()) {
+        running.decrementAndGet();
+        break;
+      }
+      launched.add(launch(ticket.get().record(), ticket.get().slot(), lane));
+    }
+    lane.wakeUp()
+        .ifPresent(
+            wait ->
+                vertx.setTimer(
+                    Math.max(1, wait.toMillis()),
+                    ignored -> {
+                      lane.woken();
+                      pump(lane);
+                    }));
+    return launched;
+  }
+
+  /** Gives every lane a chance to start work: an attempt ended and freed a global slot. */
+  private void pumpAll(DestinationLane first) {
+    if (first != null) {
+      pump(first);
+    }
+    for (DestinationLane lane : lanes.values()) {
+      if (lane != first) {
+        pump(lane);
+      }
+    }
+  }
+
+  private void drain(DestinationLane lane) {
+    lane.drain().forEach(ticket -> release(ticket.record().id(), ticket.slot(), null));
+  }
+
+  /** Runs one attempt; the caller has taken a global slot and, for a lane, a lane slot. */
+  private Future<DeliveryStatus> launch(
+      DeliveryRecord record, Promise<DeliveryStatus> slot, DestinationLane lane) {
+    attempts.put(record.id(), slot.future());
+    // compose: an attempt that throws must still free its slots
+    Future.succeededFuture()
+        .compose(ignored -> attempt(record))
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -413,7 +642,13 @@ public final class Deliverer {
                     record.destination(),
                     ar.cause().getMessage());
               }
+              if (lane != null) {
+                lane.finished();
+              }
+              running.decrementAndGet();
+              attempts.remove(record.id(), slot.future());
               release(record.id(), slot, ar.succeeded() ? ar.result() : DeliveryStatus.PENDING);
+              pumpAll(lane);
             });
     return slot.future();
   }
@@ -479,13 +714,106 @@ public final class Deliverer {
             });
   }
 
+  /**
+   * Resolves and checks the destination's address, POSTs to it, bounds the whole exchange by the
+   * destination's timeout and tells the lane's breaker how it went.
+   */
   private Future<HttpResponse<Void>> send(
       DeliveryRecord record, Destination destination, Instant at, ResponseSnippet snippet) {
+    long timeoutMillis = destination.timeout().toMillis();
+    // compose: a resolver that throws must fail this attempt, not the caller
+    return Future.succeededFuture()
+        .compose(ignored -> checkedAddress(destination))
+        .compose(server -> post(record, destination, at, server, snippet))
+        // the connect and idle timeouts leave a slow trickle (or a slow resolver) unbounded: cap
+        // the whole exchange
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .andThen(ar -> judge(destination.id(), ar));
+  }
+
+  /**
+   * The address to connect to: the destination's host resolved here, each of its addresses checked
+   * by the {@link AddressGuard} (one refused address refuses them all, so a DNS answer mixing a
+   * public and a private address cannot slip through), unless the destination allows private
+   * addresses.
+   */
+  private Future<SocketAddress> checkedAddress(Destination destination) {
+    URI url = destination.url();
+    String host = url.getHost();
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    int port =
+        url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    return resolver
+        .resolve(bare)
+        .compose(
+            addresses -> {
+              if (addresses.isEmpty()) {
+                return Future.failedFuture(new UnknownHostException(bare));
+              }
+              if (!destination.allowPrivate()) {
+                for (InetAddress address : addresses) {
+                  Optional<String> refusal = AddressGuard.refusal(address);
+                  if (refusal.isPresent()) {
+                    observe(o -> o.addressRefused(destination.id(), refusal.get()));
+                    return Future.failedFuture(
+                        new RefusedAddressException(
+                            "refused "
+                                + address.getHostAddress()
+                                + " ("
+                                + refusal.get()
+                                + " address) for host "
+                                + bare
+                                + "; set allow_private: true to deliver there"));
+                  }
+                }
+              }
+              return Future.succeededFuture(
+                  SocketAddress.inetSocketAddress(port, addresses.get(0).getHostAddress()));
+            });
+  }
+
+  /** Feeds the attempt's result to the destination's breaker and reports its changes. */
+  private void judge(String destinationId, AsyncResult<HttpResponse<Void>> result) {
+    DestinationLane lane = lanes.get(destinationId);
+    if (lane == null) {
+      return;
+    }
+    boolean healthy =
+        result.succeeded()
+            && AttemptOutcome.ofHttpStatus(result.result().statusCode())
+                != AttemptOutcome.RETRYABLE;
+    if (lane.takeHalfOpened()) {
+      observe(o -> o.breakerChanged(destinationId, CircuitBreaker.State.HALF_OPEN.wireName()));
+    }
+    lane.judged(healthy)
+        .ifPresent(
+            state -> {
+              if (state == CircuitBreaker.State.OPEN) {
+                LOG.warn("open circuit breaker [destination: {}]", destinationId);
+              } else {
+                LOG.info("close circuit breaker [destination: {}]", destinationId);
+              }
+              observe(o -> o.breakerChanged(destinationId, state.wireName()));
+            });
+  }
+
+  /**
+   * One POST of the delivery to the checked {@code server} address; the URL's host stays the {@code
+   * Host} header, the TLS SNI and the name the certificate is verified against.
+   */
+  private Future<HttpResponse<Void>> post(
+      DeliveryRecord record,
+      Destination destination,
+      Instant at,
+      SocketAddress server,
+      ResponseSnippet snippet) {
     long timeoutMillis = destination.timeout().toMillis();
     long timestamp = at.getEpochSecond();
     try {
       return client
-          .postAbs(destination.url().toString())
+          .requestAbs(HttpMethod.POST, server, destination.url().toString())
+          // a redirect would lead past the address check: a 3xx is the receiver's answer
+          .followRedirects(false)
           .connectTimeout(timeoutMillis)
           .idleTimeout(timeoutMillis)
           .putHeader("content-type", "application/json")
@@ -497,9 +825,7 @@ public final class Deliverer {
           .putHeader("user-agent", USER_AGENT)
           // keep the start of the answer for the history, never buffer all of it
           .as(BodyCodec.pipe(snippet))
-          .sendBuffer(Buffer.buffer(record.body()))
-          // the connect and idle timeouts leave a slow trickle unbounded: cap the whole exchange
-          .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+          .sendBuffer(Buffer.buffer(record.body()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

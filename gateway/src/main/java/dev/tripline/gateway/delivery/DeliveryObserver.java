@@ -62,6 +62,30 @@ public interface DeliveryObserver {
    */
   default void destinationEnabled(String destination) {}
 
+  /**
+   * A due delivery found its destination's queue full and was left in the outbox for a later poll.
+   *
+   * @param destination the destination id
+   */
+  default void queueFull(String destination) {}
+
+  /**
+   * The destination's circuit breaker changed state.
+   *
+   * @param destination the destination id
+   * @param state {@code closed}, {@code half_open} or {@code open}
+   */
+  default void breakerChanged(String destination, String state) {}
+
+  /**
+   * An attempt was not sent: the destination's host resolved to an address the {@link AddressGuard}
+   * refuses.
+   *
+   * @param destination the destination id
+   * @param reason the address class, e.g. {@code loopback}
+   */
+  default void addressRefused(String destination, String reason) {}
+
   /** {@link #uncapped} reason: the detection's key lacks the cap's {@code per} field. */
   String MISSING_KEY_FIELD = "missing_key_field";
 

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param retry when to retry and when to give up
  * @param pollInterval how often the outbox is scanned for due deliveries (retries, and deliveries
  *     left pending by a restart)
- * @param maxConcurrentAttempts the most HTTP attempts in flight at once; beyond it, deliveries wait
- *     in the outbox for a later poll
+ * @param maxConcurrentAttempts the most HTTP attempts in flight at once across all destinations;
+ *     beyond it, due deliveries wait in their destinations' queues (each destination's own {@link
+ *     DestinationLimits#maxConcurrency()} bounds its share)
  */
 public record DeliveryOptions(RetryPolicy retry, Duration pollInterval, int maxConcurrentAttempts) {
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outbox of outbound deliveries. Every future completes only once the store has acknowledged
@@ -30,6 +31,38 @@ public interface DeliveryStore {
   Future<List<DeliveryRecord>> findDue(Instant now, int limit);
 
   /**
+   * Pending deliveries to one destination whose next attempt time is at or before {@code now}, the
+   * most overdue first: each destination's lane reads its own, so a destination with a large
+   * backlog cannot crowd the others out of a poll. The default filters {@link #findDue(Instant,
+   * int)}; stores override it with a query.
+   */
+  default Future<List<DeliveryRecord>> findDue(Instant now, String destination, int limit) {
+    return findDue(now, Integer.MAX_VALUE)
+        .map(
+            due ->
+                due.stream()
+                    .filter(r -> r.destination().equals(destination))
+                    .limit(limit)
+                    .toList());
+  }
+
+  /**
+   * Due pending deliveries to destinations other than {@code destinations}: those whose destination
+   * was removed from the configuration since they were written. The default filters {@link
+   * #findDue(Instant, int)}; stores override it with a query.
+   */
+  default Future<List<DeliveryRecord>> findDueExcept(
+      Instant now, Set<String> destinations, int limit) {
+    return findDue(now, Integer.MAX_VALUE)
+        .map(
+            due ->
+                due.stream()
+                    .filter(r -> !destinations.contains(r.destination()))
+                    .limit(limit)
+                    .toList());
+  }
+
+  /**
    * Records one attempt of a pending delivery: appends it to the history (keeping the last {@link
    * DeliveryRecord#MAX_HISTORY}), counts it, and moves the delivery to {@code status}.
    *
@@ -38,6 +71,14 @@ public interface DeliveryStore {
    */
   Future<Boolean> recordAttempt(
       String id, AttemptRecord attempt, DeliveryStatus status, Instant nextAttemptAt);
+
+  /**
+   * How many pending deliveries to the destination have failed at least once (retries waiting), for
+   * metrics.
+   */
+  default Future<Long> countRetriesPending(String destination) {
+    return Future.failedFuture(new UnsupportedOperationException("countRetriesPending"));
+  }
 
   /** The delivery with that id, for operators and tests. */
   Future<Optional<DeliveryRecord>> find(String id);

@@ -26,6 +26,9 @@ import java.util.Optional;
  *     across all rules notifying this destination; empty for none
  * @param retry this destination's retry schedule and disable-after, where they differ from the
  *     gateway's
+ * @param limits this destination's share of the deliverer: concurrency, queue, rate limit, breaker
+ * @param allowPrivate whether deliveries may go to addresses the {@link AddressGuard} refuses
+ *     (loopback, private networks, link-local, metadata ...): for in-house receivers and tests
  */
 public record Destination(
     String id,
@@ -34,7 +37,9 @@ public record Destination(
     Duration timeout,
     PayloadFormat format,
     Optional<FrequencyCap> frequencyCap,
-    DestinationRetry retry) {
+    DestinationRetry retry,
+    DestinationLimits limits,
+    boolean allowPrivate) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -45,8 +50,8 @@ public record Destination(
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
   /**
-   * Validates the values; a null timeout or format takes the default, a null cap means none, a null
-   * retry means the gateway's settings.
+   * Validates the values; a null timeout, format or limits takes the default, a null cap means
+   * none, a null retry means the gateway's settings.
    *
    * @throws IllegalArgumentException listing every problem, each naming its field
    */
@@ -55,6 +60,7 @@ public record Destination(
     format = format == null ? PayloadFormat.STANDARD : format;
     frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
     retry = retry == null ? DestinationRetry.DEFAULTS : retry;
+    limits = limits == null ? DestinationLimits.DEFAULTS : limits;
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null) {
@@ -89,17 +95,33 @@ public record Destination(
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
         Optional.empty(),
-        DestinationRetry.DEFAULTS);
+        DestinationRetry.DEFAULTS,
+        DestinationLimits.DEFAULTS,
+        false);
   }
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap), retry);
+    return new Destination(
+        id, url, secret, timeout, format, Optional.ofNullable(cap), retry, limits, allowPrivate);
   }
 
   /** This destination with its own retry settings (null for the gateway's). */
   public Destination withRetry(DestinationRetry retry) {
-    return new Destination(id, url, secret, timeout, format, frequencyCap, retry);
+    return new Destination(
+        id, url, secret, timeout, format, frequencyCap, retry, limits, allowPrivate);
+  }
+
+  /** This destination with other limits (null for the defaults). */
+  public Destination withLimits(DestinationLimits limits) {
+    return new Destination(
+        id, url, secret, timeout, format, frequencyCap, retry, limits, allowPrivate);
+  }
+
+  /** This destination allowed (or not) to reach the addresses the {@link AddressGuard} refuses. */
+  public Destination withAllowPrivate(boolean allowPrivate) {
+    return new Destination(
+        id, url, secret, timeout, format, frequencyCap, retry, limits, allowPrivate);
   }
 
   /**
@@ -219,6 +241,9 @@ public record Destination(
         + ", format="
         + format
         + frequencyCap.map(cap -> ", frequencyCap=" + cap.describe()).orElse("")
+        + ", limits="
+        + limits
+        + (allowPrivate ? ", allowPrivate" : "")
         + "]";
   }
 }

@@ -84,6 +84,14 @@ public final class MongoDeliveryStore implements DeliveryStore {
             bounded(
                 mongo.createIndex(
                     COLLECTION, new JsonObject().put("status", 1).put("nextAttemptAt", 1))),
+            // each destination's lane polls its own due deliveries
+            bounded(
+                mongo.createIndex(
+                    COLLECTION,
+                    new JsonObject()
+                        .put("status", 1)
+                        .put("destination", 1)
+                        .put("nextAttemptAt", 1))),
             // the admin API's listings and the holding and releasing of a destination's deliveries
             bounded(
                 mongo.createIndex(
@@ -140,10 +148,32 @@ public final class MongoDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<List<DeliveryRecord>> findDue(Instant now, int limit) {
-    JsonObject query =
-        new JsonObject()
-            .put("status", DeliveryStatus.PENDING.wireName())
-            .put("nextAttemptAt", new JsonObject().put("$lte", date(now)));
+    return findDue(dueQuery(now), limit);
+  }
+
+  @Override
+  public Future<List<DeliveryRecord>> findDue(Instant now, String destination, int limit) {
+    return findDue(dueQuery(now).put("destination", destination), limit);
+  }
+
+  @Override
+  public Future<List<DeliveryRecord>> findDueExcept(
+      Instant now, Set<String> destinations, int limit) {
+    return findDue(
+        dueQuery(now)
+            .put(
+                "destination",
+                new JsonObject().put("$nin", new JsonArray(List.copyOf(destinations)))),
+        limit);
+  }
+
+  private static JsonObject dueQuery(Instant now) {
+    return new JsonObject()
+        .put("status", DeliveryStatus.PENDING.wireName())
+        .put("nextAttemptAt", new JsonObject().put("$lte", date(now)));
+  }
+
+  private Future<List<DeliveryRecord>> findDue(JsonObject query, int limit) {
     FindOptions options =
         new FindOptions().setSort(new JsonObject().put("nextAttemptAt", 1)).setLimit(limit);
     return bounded(mongo.findWithOptions(COLLECTION, query, options))
@@ -319,6 +349,18 @@ public final class MongoDeliveryStore implements DeliveryStore {
                 new UpdateOptions().setUpsert(true)))
         .<Void>mapEmpty()
         .recover(e -> failed("save destination state", e));
+  }
+
+  @Override
+  public Future<Long> countRetriesPending(String destination) {
+    return bounded(
+            mongo.count(
+                COLLECTION,
+                new JsonObject()
+                    .put("status", DeliveryStatus.PENDING.wireName())
+                    .put("destination", destination)
+                    .put("attempts", new JsonObject().put("$gt", 0))))
+        .recover(e -> failed("count pending retries", e));
   }
 
   @Override

@@ -24,7 +24,6 @@ public final class GatewayMetrics {
   private final Timer ingestLatency;
   private final DistributionSummary writeBatchSize;
   private final Timer writeLatency;
-  private final Timer deliveryLatency;
   private final Map<String, AtomicInteger> disabledDestinations = new ConcurrentHashMap<>();
 
   public GatewayMetrics(MeterRegistry registry) {
@@ -49,10 +48,6 @@ public final class GatewayMetrics {
     this.writeLatency =
         Timer.builder("tripline.write.latency")
             .description("Duration of one durable bulk write")
-            .register(registry);
-    this.deliveryLatency =
-        Timer.builder("tripline.delivery.latency")
-            .description("Duration of one outbound webhook attempt")
             .register(registry);
   }
 
@@ -174,7 +169,75 @@ public final class GatewayMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
-    deliveryLatency.record(latency);
+    Timer.builder("tripline.delivery.latency")
+        .description("Duration of one outbound webhook attempt, by destination")
+        .tag("destination", destination)
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(latency);
+  }
+
+  /**
+   * Gauges of one destination's lane: deliveries queued in memory, attempts in flight, the
+   * breaker's state (one series per state, 1 for the current one) and retries pending in the
+   * outbox.
+   */
+  public void deliveryLane(
+      String destination,
+      Supplier<Number> queued,
+      Supplier<Number> inFlight,
+      Supplier<String> breakerState,
+      Supplier<Number> retriesPending) {
+    Gauge.builder("tripline.delivery.queue.depth", queued)
+        .description("Due deliveries waiting in the destination's in-memory queue")
+        .tag("destination", destination)
+        .register(registry);
+    Gauge.builder("tripline.delivery.in.flight", inFlight)
+        .description("Webhook attempts to the destination in flight")
+        .tag("destination", destination)
+        .register(registry);
+    for (String state : new String[] {"closed", "half_open", "open"}) {
+      Gauge.builder(
+              "tripline.delivery.breaker.state", () -> state.equals(breakerState.get()) ? 1 : 0)
+          .description("The destination's circuit breaker: 1 for its current state")
+          .tag("destination", destination)
+          .tag("state", state)
+          .register(registry);
+    }
+    Gauge.builder("tripline.delivery.retries.pending", retriesPending)
+        .description(
+            "Deliveries to the destination that failed at least once and wait for a retry (as of"
+                + " the last count)")
+        .tag("destination", destination)
+        .register(registry);
+  }
+
+  public void breakerChanged(String destination, String state) {
+    Counter.builder("tripline.delivery.breaker.transitions")
+        .description("Circuit breaker state changes, by destination and new state")
+        .tag("destination", destination)
+        .tag("state", state)
+        .register(registry)
+        .increment();
+  }
+
+  public void deliveryDeferred(String destination) {
+    Counter.builder("tripline.deliveries.deferred")
+        .description("Due deliveries left in the outbox because the destination's queue was full")
+        .tag("destination", destination)
+        .register(registry)
+        .increment();
+  }
+
+  public void deliveryAddressRefused(String destination, String reason) {
+    Counter.builder("tripline.deliveries.refused.address")
+        .description(
+            "Attempts not sent because the destination resolved to a refused (internal) address,"
+                + " by destination and address class")
+        .tag("destination", destination)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** Sets the {@code tripline_destination_disabled} gauge of a destination: 1 disabled, 0 not. */

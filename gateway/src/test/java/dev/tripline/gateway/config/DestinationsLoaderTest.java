@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.gateway.delivery.Destination;
+import dev.tripline.gateway.delivery.DestinationLimits;
 import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
 import dev.tripline.rules.Durations;
@@ -150,7 +151,8 @@ class DestinationsLoaderTest {
     assertThat(problems(klaviyo("") + "  frequency: 1\n"))
         .containsExactly(
             "destinations.yaml: destinations[0] (klaviyo): frequency: unknown field; known:"
-                + " disable_after, format, frequency_cap, id, retry, secret, timeout, url");
+                + " allow_private, breaker, disable_after, format, frequency_cap, id,"
+                + " max_concurrency, queue, rate_limit, retry, secret, timeout, url");
   }
 
   @Test
@@ -202,5 +204,69 @@ class DestinationsLoaderTest {
         .singleElement()
         .asString()
         .startsWith("destinations.yaml: destinations[0] (klaviyo): " + problem);
+  }
+
+  @Test
+  void should_give_each_destination_the_default_limits_and_refuse_private_addresses() {
+    Destination klaviyo = parse(klaviyo(""), Map.of()).get("klaviyo");
+
+    assertThat(klaviyo.limits()).isEqualTo(DestinationLimits.DEFAULTS);
+    assertThat(klaviyo.limits().maxConcurrency()).isEqualTo(8);
+    assertThat(klaviyo.limits().queue()).isEqualTo(1000);
+    assertThat(klaviyo.limits().rateLimited()).isFalse();
+    assertThat(klaviyo.limits().breakerFailures()).isEqualTo(5);
+    assertThat(klaviyo.limits().breakerCoolOff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(klaviyo.allowPrivate()).isFalse();
+  }
+
+  @Test
+  void should_read_the_isolation_limits_and_allow_private() {
+    Destination klaviyo =
+        parse(
+                klaviyo("")
+                    + """
+                      max_concurrency: 4
+                      queue: 50
+                      rate_limit: 2.5
+                      breaker: {failures: 3, cool_off: 1m}
+                      allow_private: ${ALLOW:-true}
+                    """,
+                Map.of())
+            .get("klaviyo");
+
+    assertThat(klaviyo.limits())
+        .isEqualTo(new DestinationLimits(4, 50, 2.5, 3, Duration.ofMinutes(1)));
+    assertThat(klaviyo.allowPrivate()).isTrue();
+  }
+
+  @Test
+  void should_name_the_destination_and_key_of_each_bad_limit() {
+    assertThat(
+            problems(
+                klaviyo("")
+                    + """
+                      max_concurrency: 0
+                      queue: lots
+                      rate_limit: 0
+                      breaker: {failures: 2, cool_off: never, after: 1}
+                      allow_private: yes please
+                    """))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (klaviyo): queue: must be an integer, was \"lots\"",
+            "destinations.yaml: destinations[0] (klaviyo): rate_limit: must be > 0 requests/s"
+                + " (omit it for no limit), was 0",
+            "destinations.yaml: destinations[0] (klaviyo): breaker.after: unknown field; known:"
+                + " cool_off, failures",
+            "destinations.yaml: destinations[0] (klaviyo): breaker.cool_off: expected "
+                + Durations.ACCEPTED
+                + ", was \"never\"",
+            "destinations.yaml: destinations[0] (klaviyo): allow_private: must be true or false,"
+                + " was \"yes please\"");
+    assertThat(problems(klaviyo("") + "  max_concurrency: 0\n  breaker: {failures: 0}\n"))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (klaviyo): max_concurrency: must be from 1 to"
+                + " 1000, was 0",
+            "destinations.yaml: destinations[0] (klaviyo): breaker.failures: must be from 1 to"
+                + " 1000, was 0");
   }
 }

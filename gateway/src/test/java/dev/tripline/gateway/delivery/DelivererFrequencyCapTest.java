@@ -90,9 +90,11 @@ class DelivererFrequencyCapTest {
         Map.of(
             "klaviyo",
             Destination.of("klaviyo", klaviyo.url(), SECRET, Duration.ofSeconds(5), null)
-                .withFrequencyCap(ONE_PER_16H),
+                .withFrequencyCap(ONE_PER_16H)
+                .withAllowPrivate(true),
             "crm",
-            Destination.of("crm", crm.url(), SECRET, Duration.ofSeconds(5), null)),
+            Destination.of("crm", crm.url(), SECRET, Duration.ofSeconds(5), null)
+                .withAllowPrivate(true)),
         DeliveryOptions.defaults().withPollInterval(Duration.ofMillis(20)),
         clock,
         observer);

@@ -52,7 +52,11 @@ final class Receiver {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.actualPort() + "/hook";
+    return "http://127.0.0.1:" + port() + "/hook";
+  }
+
+  int port() {
+    return server.actualPort();
   }
 
   List<Request> received() {
