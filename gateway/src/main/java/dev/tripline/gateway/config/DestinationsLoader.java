@@ -23,9 +23,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format} and an
- * optional {@code frequency_cap: {per, max, within}}. String values may reference the environment
- * as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of files.
- * Every problem is reported at once, naming the entry and the field, and never printing a secret.
+ * optional {@code frequency_cap: {per, max, within}}. {@code secret} may be a list of two secrets
+ * while rotating. String values may reference the environment as {@code ${NAME}} (must be set) or
+ * {@code ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at once,
+ * naming the entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 
@@ -95,7 +96,7 @@ public final class DestinationsLoader {
       }
       String id = text(entry, "id", env, entryProblems);
       String url = text(entry, "url", env, entryProblems);
-      String secret = text(entry, "secret", env, entryProblems);
+      List<String> secrets = secrets(entry.get("secret"), env, entryProblems);
       String format = text(entry, "format", env, entryProblems);
       String timeoutText = text(entry, "timeout", env, entryProblems);
       Duration timeout = null;
@@ -110,7 +111,7 @@ public final class DestinationsLoader {
       List<String> capProblems = new ArrayList<>();
       FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, capProblems);
       if (entryProblems.isEmpty()) {
-        entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
+        entryProblems.addAll(Destination.validate(id, url, secrets, timeout, format));
       }
       entryProblems.addAll(capProblems);
       if (id != null && !seen.add(id)) {
@@ -120,13 +121,42 @@ public final class DestinationsLoader {
       entryProblems.forEach(p -> problems.add(label + ": " + p));
       if (entryProblems.isEmpty()) {
         destinations.put(
-            id, Destination.of(id, url, secret, timeout, format).withFrequencyCap(cap));
+            id, Destination.of(id, url, secrets, timeout, format).withFrequencyCap(cap));
       }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return destinations;
+  }
+
+  /**
+   * The entry's {@code secret}: one string, or a list of two while rotating (both sign). Null when
+   * absent, so that {@link Destination#validate} reports it.
+   */
+  private static List<String> secrets(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      List<String> secrets = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        String field = "secret[" + i + "]";
+        if (item == null || item instanceof Map || item instanceof List) {
+          problems.add(field + ": must be a string");
+        } else {
+          secrets.add(expand(field, String.valueOf(item), env, problems));
+        }
+      }
+      return secrets;
+    }
+    if (value instanceof Map) {
+      problems.add("secret: must be a string or a list of two strings");
+      return null;
+    }
+    return List.of(expand("secret", String.valueOf(value), env, problems));
   }
 
   /** The entry's {@code frequency_cap}, or null when absent or invalid (then with problems). */

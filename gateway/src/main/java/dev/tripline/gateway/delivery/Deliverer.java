@@ -102,7 +102,7 @@ public final class Deliverer {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.observer = Objects.requireNonNull(observer, "observer");
     Map<String, WebhookSigner> bySigner = new HashMap<>();
-    this.destinations.forEach((id, d) -> bySigner.put(id, new WebhookSigner(d.secret())));
+    this.destinations.forEach((id, d) -> bySigner.put(id, new WebhookSigner(d.secrets())));
     this.signers = Map.copyOf(bySigner);
   }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * @param id the id rules name in {@code notify:}
  * @param url absolute {@code http} or {@code https} URL the deliveries are POSTed to
- * @param secret Standard Webhooks signing secret, {@code whsec_<base64>}
+ * @param secrets Standard Webhooks signing secrets, {@code whsec_<base64>}: one, or two during a
+ *     rotation (both active: every message carries a signature by each)
  * @param timeout limit for one attempt, connect and response included
  * @param format the body format sent to this destination
  * @param frequencyCap at most so many deliveries per user (or other key field) within a window,
@@ -28,7 +29,7 @@ import java.util.Optional;
 public record Destination(
     String id,
     URI url,
-    String secret,
+    List<String> secrets,
     Duration timeout,
     PayloadFormat format,
     Optional<FrequencyCap> frequencyCap) {
@@ -38,6 +39,9 @@ public record Destination(
 
   /** Secrets shorter than this are rejected: the Standard Webhooks spec asks for 24 to 64 bytes. */
   public static final int MIN_SECRET_BYTES = 24;
+
+  /** The most secrets active at once: the current one and the next, while rotating. */
+  public static final int MAX_SECRETS = 2;
 
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
@@ -57,11 +61,12 @@ public record Destination(
     } else {
       checkUrl(url, problems);
     }
-    checkSecret(secret, problems);
+    checkSecrets(secrets, problems);
     checkTimeout(timeout, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+    secrets = List.copyOf(secrets);
   }
 
   /**
@@ -73,14 +78,26 @@ public record Destination(
    */
   public static Destination of(
       String id, String url, String secret, Duration timeout, String format) {
-    List<String> problems = validate(id, url, secret, timeout, format);
+    return of(id, url, secret == null ? null : List.of(secret), timeout, format);
+  }
+
+  /**
+   * Builds a destination from raw configuration values, with one secret or two (rotation).
+   *
+   * @param timeout may be null for {@link #DEFAULT_TIMEOUT}
+   * @param format may be null for {@code standard}
+   * @throws IllegalArgumentException listing every problem, each naming its field
+   */
+  public static Destination of(
+      String id, String url, List<String> secrets, Duration timeout, String format) {
+    List<String> problems = validate(id, url, secrets, timeout, format);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new Destination(
         id,
         URI.create(url),
-        secret,
+        secrets,
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
         Optional.empty());
@@ -88,7 +105,7 @@ public record Destination(
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secret, timeout, format, Optional.ofNullable(cap));
+    return new Destination(id, url, secrets, timeout, format, Optional.ofNullable(cap));
   }
 
   /**
@@ -101,6 +118,15 @@ public record Destination(
    */
   public static List<String> validate(
       String id, String url, String secret, Duration timeout, String format) {
+    return validate(id, url, secret == null ? null : List.of(secret), timeout, format);
+  }
+
+  /**
+   * Like {@link #validate(String, String, String, Duration, String)}, with one secret or two; with
+   * two, a problem names the secret's index ({@code secret[1]: ...}).
+   */
+  public static List<String> validate(
+      String id, String url, List<String> secrets, Duration timeout, String format) {
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null || url.isBlank()) {
@@ -112,7 +138,7 @@ public record Destination(
         problems.add(urlProblem(url));
       }
     }
-    checkSecret(secret, problems);
+    checkSecrets(secrets, problems);
     checkTimeout(timeout, problems);
     if (format != null && PayloadFormat.find(format).isEmpty()) {
       problems.add(
@@ -143,18 +169,37 @@ public record Destination(
     return "url: must be an absolute http(s) URL, was \"" + url + "\"";
   }
 
-  private static void checkSecret(String secret, List<String> problems) {
+  private static void checkSecrets(List<String> secrets, List<String> problems) {
+    if (secrets == null || secrets.isEmpty()) {
+      problems.add("secret: is required (" + SECRET_PREFIX + "<base64>)");
+      return;
+    }
+    if (secrets.size() > MAX_SECRETS) {
+      problems.add(
+          "secret: at most "
+              + MAX_SECRETS
+              + " secrets (the current and the next, while rotating), had "
+              + secrets.size());
+      return;
+    }
+    for (int i = 0; i < secrets.size(); i++) {
+      checkSecret(secrets.size() == 1 ? "secret" : "secret[" + i + "]", secrets.get(i), problems);
+    }
+  }
+
+  private static void checkSecret(String field, String secret, List<String> problems) {
     // never echo the secret's value: the message may reach a log
     if (secret == null || secret.isEmpty()) {
-      problems.add("secret: is required (" + SECRET_PREFIX + "<base64>)");
+      problems.add(field + ": is required (" + SECRET_PREFIX + "<base64>)");
       return;
     }
     byte[] key = WebhookSigner.decodeSecret(secret);
     if (key == null) {
-      problems.add("secret: must start with " + SECRET_PREFIX + " and hold base64");
+      problems.add(field + ": must start with " + SECRET_PREFIX + " and hold base64");
     } else if (key.length < MIN_SECRET_BYTES) {
       problems.add(
-          "secret: must hold at least "
+          field
+              + ": must hold at least "
               + MIN_SECRET_BYTES
               + " bytes of base64-encoded key, had "
               + key.length);
@@ -201,9 +246,9 @@ public record Destination(
         + id
         + ", url="
         + displayUrl()
-        + ", secret="
-        + SECRET_PREFIX
-        + "***, timeout="
+        + ", secrets="
+        + secrets.stream().map(s -> SECRET_PREFIX + "***").toList()
+        + ", timeout="
         + timeout
         + ", format="
         + format

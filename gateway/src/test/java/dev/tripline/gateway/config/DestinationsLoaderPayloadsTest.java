@@ -1,0 +1,74 @@
+package dev.tripline.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tripline.gateway.delivery.Destination;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The destinations file's payload and signing keys: secret rotation, headers, formats. */
+class DestinationsLoaderPayloadsTest {
+
+  private static final String OLD = "whsec_dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==";
+  private static final String NEW = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  private static Map<String, Destination> parse(String yaml, Map<String, String> env) {
+    return DestinationsLoader.parse("destinations.yaml", yaml, env);
+  }
+
+  private static List<String> problems(String yaml, Map<String, String> env) {
+    try {
+      parse(yaml, env);
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected a ConfigException");
+  }
+
+  @Test
+  void should_read_two_secrets_while_rotating() {
+    Map<String, Destination> destinations =
+        parse(
+            """
+            - id: crm
+              url: https://crm.example/hook
+              secret: ["${CRM_SECRET}", "${CRM_SECRET_NEXT}"]
+            - id: single
+              url: https://crm.example/hook
+              secret: ${CRM_SECRET}
+            """,
+            Map.of("CRM_SECRET", OLD, "CRM_SECRET_NEXT", NEW));
+
+    assertThat(destinations.get("crm").secrets()).containsExactly(OLD, NEW);
+    assertThat(destinations.get("single").secrets()).containsExactly(OLD);
+    assertThat(destinations.get("crm").toString())
+        .doesNotContain(OLD.substring(6, 16), NEW.substring(6, 16));
+  }
+
+  @Test
+  void should_name_the_secret_of_a_rotation_that_is_invalid_without_echoing_it() {
+    assertThat(
+            problems(
+                """
+                - id: crm
+                  url: https://crm.example/hook
+                  secret: ["%s", "whsec_c2hvcnQ=", "${CRM_SECRET_3}"]
+                - id: rotating
+                  url: https://crm.example/hook
+                  secret: ["%s", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+                - id: unset
+                  url: https://crm.example/hook
+                  secret: ["%s", "${CRM_SECRET_NEXT}"]
+                """
+                    .formatted(OLD, OLD, OLD),
+                Map.of("CRM_SECRET_3", NEW)))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (crm): secret: at most 2 secrets (the current and"
+                + " the next, while rotating), had 3",
+            "destinations.yaml: destinations[1] (rotating): secret[1]: must start with whsec_ and"
+                + " hold base64",
+            "destinations.yaml: destinations[2] (unset): secret[1]: environment variable"
+                + " CRM_SECRET_NEXT is not set");
+  }
+}
