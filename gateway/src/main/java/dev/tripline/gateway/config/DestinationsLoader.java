@@ -23,15 +23,15 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format} and an
- * optional {@code frequency_cap: {per, max, within}}. {@code secret} may be a list of two secrets
- * while rotating. String values may reference the environment as {@code ${NAME}} (must be set) or
- * {@code ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at once,
- * naming the entry and the field, and never printing a secret.
+ * optional {@code frequency_cap: {per, max, within}} and {@code headers: {Name: value}}. {@code
+ * secret} may be a list of two secrets while rotating. String values may reference the environment
+ * as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of files.
+ * Every problem is reported at once, naming the entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 
   private static final Set<String> FIELDS =
-      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap");
+      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap", "headers");
   private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
   private static final Pattern REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -107,13 +107,14 @@ public final class DestinationsLoader {
           entryProblems.add("timeout: " + e.getMessage());
         }
       }
-      // checked on its own, so that a bad cap does not hide a bad url of the same entry
-      List<String> capProblems = new ArrayList<>();
-      FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, capProblems);
+      // checked on their own, so that a bad cap or header does not hide a bad url of the same entry
+      List<String> sectionProblems = new ArrayList<>();
+      FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, sectionProblems);
+      Map<String, String> headers = headers(entry.get("headers"), env, sectionProblems);
       if (entryProblems.isEmpty()) {
         entryProblems.addAll(Destination.validate(id, url, secrets, timeout, format));
       }
-      entryProblems.addAll(capProblems);
+      entryProblems.addAll(sectionProblems);
       if (id != null && !seen.add(id)) {
         entryProblems.add("id: duplicate destination id \"" + id + "\"");
       }
@@ -121,7 +122,10 @@ public final class DestinationsLoader {
       entryProblems.forEach(p -> problems.add(label + ": " + p));
       if (entryProblems.isEmpty()) {
         destinations.put(
-            id, Destination.of(id, url, secrets, timeout, format).withFrequencyCap(cap));
+            id,
+            Destination.of(id, url, secrets, timeout, format)
+                .withFrequencyCap(cap)
+                .withHeaders(headers));
       }
     }
     if (!problems.isEmpty()) {
@@ -157,6 +161,38 @@ public final class DestinationsLoader {
       return null;
     }
     return List.of(expand("secret", String.valueOf(value), env, problems));
+  }
+
+  /**
+   * The entry's {@code headers}, values resolved from the environment; empty when absent or invalid
+   * (then with problems). Never echoes a value: it may be an API key.
+   */
+  private static Map<String, String> headers(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> entries)) {
+      problems.add("headers: must be a mapping such as {Authorization: \"Bearer ${API_KEY}\"}");
+      return Map.of();
+    }
+    List<String> headerProblems = new ArrayList<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    entries.forEach(
+        (name, item) -> {
+          String field = "headers." + name;
+          if (item == null || item instanceof Map || item instanceof List) {
+            headerProblems.add(field + ": must be a string");
+          } else {
+            headers.put(
+                String.valueOf(name), expand(field, String.valueOf(item), env, headerProblems));
+          }
+        });
+    if (headerProblems.isEmpty()) {
+      headerProblems.addAll(Destination.validateHeaders(headers));
+    }
+    problems.addAll(headerProblems);
+    return headerProblems.isEmpty() ? headers : Map.of();
   }
 
   /** The entry's {@code frequency_cap}, or null when absent or invalid (then with problems). */

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.codec.BodyCodec;
@@ -405,17 +406,21 @@ public final class Deliverer {
     long timeoutMillis = destination.timeout().toMillis();
     long timestamp = at.getEpochSecond();
     try {
-      return client
-          .postAbs(destination.url().toString())
-          .connectTimeout(timeoutMillis)
-          .idleTimeout(timeoutMillis)
-          .putHeader("content-type", "application/json")
-          .putHeader("webhook-id", record.id())
-          .putHeader("webhook-timestamp", Long.toString(timestamp))
-          .putHeader(
-              "webhook-signature",
-              signers.get(destination.id()).sign(record.id(), timestamp, record.body()))
-          .putHeader("user-agent", USER_AGENT)
+      HttpRequest<Buffer> request =
+          client
+              .postAbs(destination.url().toString())
+              .connectTimeout(timeoutMillis)
+              .idleTimeout(timeoutMillis)
+              .putHeader("content-type", destination.format().contentType())
+              .putHeader("webhook-id", record.id())
+              .putHeader("webhook-timestamp", Long.toString(timestamp))
+              .putHeader(
+                  "webhook-signature",
+                  signers.get(destination.id()).sign(record.id(), timestamp, record.body()))
+              .putHeader("user-agent", USER_AGENT);
+      // configured ones (an API key) last, so that they may replace content-type or user-agent
+      destination.headers().forEach(request::putHeader);
+      return request
           // the receiver's answer is not used: do not buffer whatever it sends
           .as(BodyCodec.none())
           .sendBuffer(Buffer.buffer(record.body()))

@@ -4,18 +4,26 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A configured webhook receiver. Immutable and valid once built: the config loader calls {@link
  * #validate} (or {@link #of}) so that a bad entry stops start-up with a message naming the field.
  *
- * <p>The secret is needed to sign but must never reach a log, an error message or a heap dump
- * rendered as text, so {@link #toString()} masks it. Webhook URLs often carry a secret too (user
- * info, a token in the query, or the path itself, as Slack's incoming webhooks do), so anything
- * shown or stored about a destination uses {@link #displayUrl()}.
+ * <p>The secrets are needed to sign but must never reach a log, an error message or a heap dump
+ * rendered as text, so {@link #toString()} masks them, and the values of the further {@code
+ * headers} (API keys) likewise. Webhook URLs often carry a secret too (user info, a token in the
+ * query, or the path itself, as Slack's incoming webhooks do), so anything shown or stored about a
+ * destination uses {@link #displayUrl()}.
  *
  * @param id the id rules name in {@code notify:}
  * @param url absolute {@code http} or {@code https} URL the deliveries are POSTed to
@@ -25,6 +33,8 @@ import java.util.Optional;
  * @param format the body format sent to this destination
  * @param frequencyCap at most so many deliveries per user (or other key field) within a window,
  *     across all rules notifying this destination; empty for none
+ * @param headers further request headers sent on every attempt (an API key, say), by name, with
+ *     their values resolved from the environment; the values are secrets like {@code secrets}
  */
 public record Destination(
     String id,
@@ -32,7 +42,8 @@ public record Destination(
     List<String> secrets,
     Duration timeout,
     PayloadFormat format,
-    Optional<FrequencyCap> frequencyCap) {
+    Optional<FrequencyCap> frequencyCap,
+    Map<String, String> headers) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -42,6 +53,23 @@ public record Destination(
 
   /** The most secrets active at once: the current one and the next, while rotating. */
   public static final int MAX_SECRETS = 2;
+
+  /**
+   * Headers a destination's {@code headers} may not set: the signature's, and those the HTTP client
+   * owns.
+   */
+  public static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "webhook-id",
+          "webhook-timestamp",
+          "webhook-signature",
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection");
+
+  /** An HTTP header name: an RFC 9110 token. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private static final String SECRET_PREFIX = WebhookSigner.SECRET_PREFIX;
 
@@ -54,6 +82,7 @@ public record Destination(
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     format = format == null ? PayloadFormat.STANDARD : format;
     frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
+    headers = headers == null ? Map.of() : headers;
     List<String> problems = new ArrayList<>();
     checkId(id, problems);
     if (url == null) {
@@ -63,10 +92,12 @@ public record Destination(
     }
     checkSecrets(secrets, problems);
     checkTimeout(timeout, problems);
+    problems.addAll(validateHeaders(headers));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     secrets = List.copyOf(secrets);
+    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
   /**
@@ -100,12 +131,49 @@ public record Destination(
         secrets,
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
-        Optional.empty());
+        Optional.empty(),
+        Map.of());
   }
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secrets, timeout, format, Optional.ofNullable(cap));
+    return new Destination(id, url, secrets, timeout, format, Optional.ofNullable(cap), headers);
+  }
+
+  /**
+   * This destination with further request headers, sent on every attempt after the standard ones.
+   *
+   * @throws IllegalArgumentException as {@link #validateHeaders} reports
+   */
+  public Destination withHeaders(Map<String, String> headers) {
+    return new Destination(id, url, secrets, timeout, format, frequencyCap, headers);
+  }
+
+  /**
+   * Checks a destination's {@code headers} and returns one message per problem, each starting with
+   * {@code headers.<name>}; never echoes a value, which may be an API key.
+   */
+  public static List<String> validateHeaders(Map<String, String> headers) {
+    List<String> problems = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    headers.forEach(
+        (name, value) -> {
+          String field = "headers." + name;
+          if (!HEADER_NAME.matcher(name).matches()) {
+            problems.add(field + ": must be an HTTP header name (letters, digits, -)");
+          } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            problems.add(
+                field + ": is set by Tripline; reserved: " + new TreeSet<>(RESERVED_HEADERS));
+          } else if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+            problems.add(field + ": set twice (header names ignore case)");
+          }
+          if (value == null || value.isBlank()) {
+            problems.add(field + ": must not be empty");
+          } else if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+            problems.add(field + ": must be one line");
+          }
+        });
+    return problems;
   }
 
   /**
@@ -239,7 +307,7 @@ public record Destination(
     return shown.toString();
   }
 
-  /** Like the record's, but with the secret and the URL masked. */
+  /** Like the record's, but with the secrets, the header values and the URL masked. */
   @Override
   public String toString() {
     return "Destination[id="
@@ -253,6 +321,7 @@ public record Destination(
         + ", format="
         + format
         + frequencyCap.map(cap -> ", frequencyCap=" + cap.describe()).orElse("")
+        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet() + " (values hidden)")
         + "]";
   }
 }

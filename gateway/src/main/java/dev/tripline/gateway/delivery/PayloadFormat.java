@@ -10,17 +10,24 @@ import java.util.Optional;
  */
 public enum PayloadFormat {
   /** Tripline's own JSON detection document, see {@link DeliveryPayloads#standard}. */
-  STANDARD("standard");
+  STANDARD("standard", "application/json");
 
   private final String wireName;
+  private final String contentType;
 
-  PayloadFormat(String wireName) {
+  PayloadFormat(String wireName, String contentType) {
     this.wireName = wireName;
+    this.contentType = contentType;
   }
 
   /** The name used in configuration. */
   public String wireName() {
     return wireName;
+  }
+
+  /** The {@code content-type} the body is sent with (a destination's headers may replace it). */
+  public String contentType() {
+    return contentType;
   }
 
   /** The format configured as {@code name}, if there is one. */

@@ -71,4 +71,81 @@ class DestinationsLoaderPayloadsTest {
             "destinations.yaml: destinations[2] (unset): secret[1]: environment variable"
                 + " CRM_SECRET_NEXT is not set");
   }
+
+  @Test
+  void should_resolve_headers_from_the_environment_and_hide_their_values() {
+    Destination klaviyo =
+        parse(
+                """
+                - id: klaviyo
+                  url: https://a.klaviyo.com/api/events
+                  secret: %s
+                  headers:
+                    Authorization: "Klaviyo-API-Key ${KLAVIYO_KEY}"
+                    revision: "${KLAVIYO_REVISION:-2024-10-15}"
+                """
+                    .formatted(OLD),
+                Map.of("KLAVIYO_KEY", "pk_s3cr3t"))
+            .get("klaviyo");
+
+    assertThat(klaviyo.headers())
+        .containsExactly(
+            Map.entry("Authorization", "Klaviyo-API-Key pk_s3cr3t"),
+            Map.entry("revision", "2024-10-15"));
+    assertThat(klaviyo.toString())
+        .contains("headers=[Authorization, revision]")
+        .doesNotContain("pk_s3cr3t");
+  }
+
+  @Test
+  void should_name_the_destination_and_the_header_of_every_header_problem() {
+    List<String> problems =
+        problems(
+            """
+            - id: klaviyo
+              url: https://a.klaviyo.com/api/events
+              secret: %s
+              headers:
+                Authorization: "Klaviyo-API-Key ${KLAVIYO_KEY}"
+            - id: braze
+              url: https://rest.iad-01.braze.com/users/track
+              secret: %s
+              headers: {webhook-signature: "v1,x", "Bad Name": "x", X-Empty: ""}
+            - id: cio
+              url: https://track.customer.io/api/v2/entity
+              secret: %s
+              headers: Bearer x
+            """
+                .formatted(OLD, OLD, OLD),
+            Map.of());
+
+    assertThat(problems)
+        .containsExactly(
+            "destinations.yaml: destinations[0] (klaviyo): headers.Authorization: environment"
+                + " variable KLAVIYO_KEY is not set",
+            "destinations.yaml: destinations[1] (braze): headers.webhook-signature: is set by"
+                + " Tripline; reserved: [connection, content-length, host, transfer-encoding,"
+                + " webhook-id, webhook-signature, webhook-timestamp]",
+            "destinations.yaml: destinations[1] (braze): headers.Bad Name: must be an HTTP header"
+                + " name (letters, digits, -)",
+            "destinations.yaml: destinations[1] (braze): headers.X-Empty: must not be empty",
+            "destinations.yaml: destinations[2] (cio): headers: must be a mapping such as"
+                + " {Authorization: \"Bearer ${API_KEY}\"}");
+  }
+
+  @Test
+  void should_refuse_a_header_value_that_would_split_the_request_without_echoing_it() {
+    assertThat(
+            problems(
+                """
+                - id: crm
+                  url: https://crm.example/hook
+                  secret: %s
+                  headers: {X-Api-Key: "${CRM_KEY}"}
+                """
+                    .formatted(OLD),
+                Map.of("CRM_KEY", "k3y\r\nX-Injected: 1")))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (crm): headers.X-Api-Key: must be one line");
+  }
 }
