@@ -138,14 +138,15 @@ public final class Deliverer {
             destinationId);
         continue;
       }
+      String webhookId = WebhookIds.of(detection.id(), destinationId);
       DeliveryRecord record =
           DeliveryRecord.pending(
-              WebhookIds.of(detection.id(), destinationId),
+              webhookId,
               detection.id(),
               detection.ruleId(),
               destinationId,
               destination.displayUrl(),
-              DeliveryPayloads.render(destination.format(), detection),
+              DeliveryPayloads.render(destination.format(), detection, webhookId),
               now);
       planned.add(
           destination

@@ -14,10 +14,17 @@ public final class DeliveryPayloads {
 
   private DeliveryPayloads() {}
 
-  /** The body of {@code detection} in {@code format}. */
-  public static String render(PayloadFormat format, Detection detection) {
+  /**
+   * The body of {@code detection} in {@code format}, for a delivery with that {@code webhook-id}.
+   */
+  public static String render(PayloadFormat format, Detection detection, String webhookId) {
     return switch (format) {
       case STANDARD -> standard(detection);
+      case SLACK -> SlackPayload.of(detection).encode();
+      case SEGMENT_TRACK -> TrackPayloads.segmentTrack(detection, webhookId).encode();
+      case KLAVIYO -> TrackPayloads.klaviyo(detection, webhookId).encode();
+      case BRAZE -> TrackPayloads.braze(detection).encode();
+      case CUSTOMERIO -> TrackPayloads.customerIo(detection).encode();
     };
   }
 
@@ -72,7 +79,7 @@ public final class DeliveryPayloads {
     return body.encode();
   }
 
-  private static String iso(Instant instant) {
+  static String iso(Instant instant) {
     return instant == null ? null : instant.toString();
   }
 }
