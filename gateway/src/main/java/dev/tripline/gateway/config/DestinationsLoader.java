@@ -2,6 +2,8 @@ package dev.tripline.gateway.config;
 
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.delivery.FrequencyCap;
+import dev.tripline.gateway.delivery.PayloadFormat;
+import dev.tripline.gateway.delivery.PayloadTemplate;
 import dev.tripline.rules.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,15 +25,16 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format} and an
- * optional {@code frequency_cap: {per, max, within}} and {@code headers: {Name: value}}. {@code
- * secret} may be a list of two secrets while rotating. String values may reference the environment
- * as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay out of files.
- * Every problem is reported at once, naming the entry and the field, and never printing a secret.
+ * optional {@code frequency_cap: {per, max, within}}, {@code headers: {Name: value}} and {@code
+ * template: {field: CEL expression}}. {@code secret} may be a list of two secrets while rotating.
+ * String values may reference the environment as {@code ${NAME}} (must be set) or {@code
+ * ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at once, naming the
+ * entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 
   private static final Set<String> FIELDS =
-      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap", "headers");
+      Set.of("id", "url", "secret", "timeout", "format", "frequency_cap", "headers", "template");
   private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
   private static final Pattern REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -111,6 +114,7 @@ public final class DestinationsLoader {
       List<String> sectionProblems = new ArrayList<>();
       FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, sectionProblems);
       Map<String, String> headers = headers(entry.get("headers"), env, sectionProblems);
+      PayloadTemplate template = template(entry.get("template"), format, sectionProblems);
       if (entryProblems.isEmpty()) {
         entryProblems.addAll(Destination.validate(id, url, secrets, timeout, format));
       }
@@ -123,9 +127,14 @@ public final class DestinationsLoader {
       if (entryProblems.isEmpty()) {
         destinations.put(
             id,
-            Destination.of(id, url, secrets, timeout, format)
-                .withFrequencyCap(cap)
-                .withHeaders(headers));
+            template == null
+                ? Destination.of(id, url, secrets, timeout, format)
+                    .withFrequencyCap(cap)
+                    .withHeaders(headers)
+                : Destination.of(id, url, secrets, timeout, null)
+                    .withFrequencyCap(cap)
+                    .withHeaders(headers)
+                    .withTemplate(template));
       }
     }
     if (!problems.isEmpty()) {
@@ -193,6 +202,31 @@ public final class DestinationsLoader {
     }
     problems.addAll(headerProblems);
     return headerProblems.isEmpty() ? headers : Map.of();
+  }
+
+  /**
+   * The entry's {@code template}, compiled and type-checked; null when absent or invalid (then with
+   * problems). Its expressions are not expanded from the environment: they are code, not values.
+   */
+  private static PayloadTemplate template(Object value, String format, List<String> problems) {
+    boolean templateFormat = PayloadFormat.TEMPLATE.wireName().equals(format);
+    if (value == null) {
+      if (templateFormat) {
+        problems.add("template: is required with format: template");
+      }
+      return null;
+    }
+    if (format != null && !templateFormat) {
+      problems.add(
+          "template: only with format: template (or no format), format is \"" + format + "\"");
+      return null;
+    }
+    try {
+      return PayloadTemplate.compile(value);
+    } catch (PayloadTemplate.InvalidTemplateException e) {
+      problems.addAll(e.problems());
+      return null;
+    }
   }
 
   /** The entry's {@code frequency_cap}, or null when absent or invalid (then with problems). */

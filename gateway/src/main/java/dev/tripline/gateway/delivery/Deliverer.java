@@ -139,6 +139,21 @@ public final class Deliverer {
         continue;
       }
       String webhookId = WebhookIds.of(detection.id(), destinationId);
+      String body;
+      try {
+        body = DeliveryPayloads.render(destination, detection, webhookId);
+      } catch (RuntimeException e) {
+        // a user template reading a field this detection lacks: nothing sensible to send
+        LOG.warn(
+            "skip delivery, cannot render template [detection: {}, rule: {}, destination: {},"
+                + " error: {}]",
+            detection.id(),
+            detection.ruleId(),
+            destinationId,
+            e.getMessage());
+        observe(o -> o.renderFailed(destinationId));
+        continue;
+      }
       DeliveryRecord record =
           DeliveryRecord.pending(
               webhookId,
@@ -146,7 +161,7 @@ public final class Deliverer {
               detection.ruleId(),
               destinationId,
               destination.displayUrl(),
-              DeliveryPayloads.render(destination.format(), detection, webhookId),
+              body,
               now);
       planned.add(
           destination

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *     across all rules notifying this destination; empty for none
  * @param headers further request headers sent on every attempt (an API key, say), by name, with
  *     their values resolved from the environment; the values are secrets like {@code secrets}
+ * @param template the user-defined body, present exactly when {@code format} is {@code template}
  */
 public record Destination(
     String id,
@@ -43,7 +44,8 @@ public record Destination(
     Duration timeout,
     PayloadFormat format,
     Optional<FrequencyCap> frequencyCap,
-    Map<String, String> headers) {
+    Map<String, String> headers,
+    Optional<PayloadTemplate> template) {
 
   /** The timeout used when the configuration names none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -83,7 +85,16 @@ public record Destination(
     format = format == null ? PayloadFormat.STANDARD : format;
     frequencyCap = frequencyCap == null ? Optional.empty() : frequencyCap;
     headers = headers == null ? Map.of() : headers;
+    template = template == null ? Optional.empty() : template;
     List<String> problems = new ArrayList<>();
+    if (format == PayloadFormat.TEMPLATE && template.isEmpty()) {
+      problems.add("template: is required with format: template");
+    } else if (format != PayloadFormat.TEMPLATE && template.isPresent()) {
+      problems.add(
+          "template: only with format: template (or no format), format is \""
+              + format.wireName()
+              + "\"");
+    }
     checkId(id, problems);
     if (url == null) {
       problems.add("url: is required");
@@ -132,12 +143,14 @@ public record Destination(
         timeout == null ? DEFAULT_TIMEOUT : timeout,
         format == null ? PayloadFormat.STANDARD : PayloadFormat.parse(format),
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        Optional.empty());
   }
 
   /** This destination with a frequency cap (null for none). */
   public Destination withFrequencyCap(FrequencyCap cap) {
-    return new Destination(id, url, secrets, timeout, format, Optional.ofNullable(cap), headers);
+    return new Destination(
+        id, url, secrets, timeout, format, Optional.ofNullable(cap), headers, template);
   }
 
   /**
@@ -146,7 +159,20 @@ public record Destination(
    * @throws IllegalArgumentException as {@link #validateHeaders} reports
    */
   public Destination withHeaders(Map<String, String> headers) {
-    return new Destination(id, url, secrets, timeout, format, frequencyCap, headers);
+    return new Destination(id, url, secrets, timeout, format, frequencyCap, headers, template);
+  }
+
+  /** This destination rendering its bodies from {@code template} (format {@code template}). */
+  public Destination withTemplate(PayloadTemplate template) {
+    return new Destination(
+        id,
+        url,
+        secrets,
+        timeout,
+        PayloadFormat.TEMPLATE,
+        frequencyCap,
+        headers,
+        Optional.of(template));
   }
 
   /**
@@ -322,6 +348,7 @@ public record Destination(
         + format
         + frequencyCap.map(cap -> ", frequencyCap=" + cap.describe()).orElse("")
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet() + " (values hidden)")
+        + template.map(t -> ", template=" + t).orElse("")
         + "]";
   }
 }

@@ -24,7 +24,9 @@ public enum PayloadFormat {
   /**
    * A Customer.io Track API v2 {@code /api/v2/entity} event, see {@link TrackPayloads#customerIo}.
    */
-  CUSTOMERIO("customerio", "application/json");
+  CUSTOMERIO("customerio", "application/json"),
+  /** The destination's own {@code template:}, see {@link PayloadTemplate}. */
+  TEMPLATE("template", "application/json");
 
   private final String wireName;
   private final String contentType;

@@ -17,11 +17,18 @@
  * live, {@link dev.tripline.gateway.delivery.InMemoryCapStore} in rule tests); a capped delivery is
  * written with status {@code capped} and never attempted.
  *
+ * <p>A destination's {@link dev.tripline.gateway.delivery.PayloadFormat} picks the body: Tripline's
+ * {@code standard} document, a Slack message ({@link dev.tripline.gateway.delivery.SlackPayload}),
+ * a Segment, Klaviyo, Braze or Customer.io event ({@link
+ * dev.tripline.gateway.delivery.TrackPayloads}) or the destination's own CEL {@link
+ * dev.tripline.gateway.delivery.PayloadTemplate}. It may carry two secrets while rotating (each
+ * signs) and further headers (API keys), whose values are never logged or stored.
+ *
  * <p>Knobs and defaults:
  *
  * <ul>
  *   <li>per destination: {@code timeout} 10 s (connect and response), {@code format} {@code
- *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes;
+ *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes, at most two;
  *   <li>{@link dev.tripline.gateway.delivery.RetryPolicy}: 10 attempts, backoff 1 s doubling to at
  *       most 1 h, ±20 % jitter; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors are
  *       retried; any other answer is dead at once;

@@ -148,4 +148,54 @@ class DestinationsLoaderPayloadsTest {
         .containsExactly(
             "destinations.yaml: destinations[0] (crm): headers.X-Api-Key: must be one line");
   }
+
+  @Test
+  void should_compile_a_template_and_name_the_destination_and_field_of_each_error() {
+    assertThat(
+            problems(
+                """
+                - id: crm
+                  url: https://crm.example/hook
+                  secret: %s
+                  template:
+                    user: detection.key.userId
+                    when: detecton.detectedAt
+                - id: slack
+                  url: https://hooks.slack.com/services/T/B/X
+                  secret: %s
+                  format: slack
+                  template: {text: "'hi'"}
+                - id: empty
+                  url: https://crm.example/hook
+                  secret: %s
+                  format: template
+                """
+                    .formatted(OLD, OLD, OLD),
+                Map.of()))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (crm): template.when: undeclared reference to"
+                + " 'detecton' at 1:1",
+            "destinations.yaml: destinations[1] (slack): template: only with format: template (or"
+                + " no format), format is \"slack\"",
+            "destinations.yaml: destinations[2] (empty): template: is required with format:"
+                + " template");
+  }
+
+  @Test
+  void should_not_expand_the_environment_inside_a_template() {
+    Destination crm =
+        parse(
+                """
+                - id: crm
+                  url: https://crm.example/hook
+                  secret: %s
+                  template: {note: "'${HOME}'"}
+                """
+                    .formatted(OLD),
+                Map.of("HOME", "/root"))
+            .get("crm");
+
+    assertThat(crm.format().wireName()).isEqualTo("template");
+    assertThat(crm.template()).isPresent();
+  }
 }

@@ -148,6 +148,6 @@ class DestinationsLoaderTest {
     assertThat(problems(klaviyo("") + "  frequency: 1\n"))
         .containsExactly(
             "destinations.yaml: destinations[0] (klaviyo): frequency: unknown field; known:"
-                + " format, frequency_cap, headers, id, secret, timeout, url");
+                + " format, frequency_cap, headers, id, secret, template, timeout, url");
   }
 }

@@ -60,8 +60,8 @@ class DestinationTest {
   void should_reject_an_unknown_format() {
     assertThat(Destination.validate("k", "https://example.invalid/h", SECRET, null, "mailchimp"))
         .containsExactly(
-            "format: must be one of [standard, slack, segment-track, klaviyo, braze, customerio],"
-                + " was \"mailchimp\"");
+            "format: must be one of [standard, slack, segment-track, klaviyo, braze, customerio,"
+                + " template], was \"mailchimp\"");
   }
 
   @Test

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
-/** What a destination's signing and headers put on the wire, and what they keep out of records. */
+/**
+ * What a destination's payload settings (secrets, headers, format, template) put on the wire, and
+ * what they keep out of records and logs.
+ */
 @ExtendWith(VertxExtension.class)
-class DelivererSigningTest {
+class DelivererPayloadsTest {
 
   private static final String CURRENT = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   private static final String NEXT = "whsec_dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==";
@@ -205,6 +208,77 @@ class DelivererSigningTest {
                             .singleElement()
                             .extracting(request -> request.header("content-type"))
                             .isEqualTo("application/vnd.api+json");
+                        return null;
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void should_send_the_format_s_body_and_content_type(VertxTestContext ctx) {
+    Receiver.start(vertx)
+        .compose(
+            receiver -> {
+              Destination klaviyo = Destination.of("crm", receiver.url(), CURRENT, null, "klaviyo");
+              Deliverer deliverer = deliverer(klaviyo);
+              return deliverer
+                  .submit(DETECTION)
+                  .compose(ignored -> deliverer.whenIdle())
+                  .map(
+                      ignored -> {
+                        Receiver.Request request = receiver.received().get(0);
+                        assertThat(request.header("content-type"))
+                            .isEqualTo("application/vnd.api+json");
+                        assertThat(request.body())
+                            .isEqualTo(
+                                DeliveryPayloads.render(
+                                    PayloadFormat.KLAVIYO, DETECTION, WEBHOOK_ID));
+                        return null;
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void should_skip_a_destination_whose_template_fails_and_deliver_to_the_others(
+      VertxTestContext ctx) {
+    Detection both = Detections.detection("det_2", "crm", "mail");
+    Receiver.start(vertx)
+        .compose(
+            receiver -> {
+              Destination crm =
+                  Destination.of("crm", receiver.url(), CURRENT, null, null)
+                      .withTemplate(
+                          PayloadTemplate.compile(Map.of("email", "detection.key.email")));
+              Destination mail = Destination.of("mail", receiver.url(), CURRENT, null, null);
+              Deliverer deliverer =
+                  new Deliverer(
+                      vertx,
+                      client,
+                      store,
+                      new InMemoryCapStore(),
+                      Map.of("crm", crm, "mail", mail),
+                      DeliveryOptions.defaults().withRetry(RETRY),
+                      clock,
+                      new DeliveryObserver() {});
+              return deliverer
+                  .submit(both)
+                  .compose(ignored -> deliverer.whenIdle())
+                  .compose(ignored -> mongo.find("deliveries", new JsonObject()))
+                  .map(
+                      documents -> {
+                        assertThat(receiver.received()).hasSize(1);
+                        assertThat(documents)
+                            .singleElement()
+                            .extracting(d -> d.getString("destination"))
+                            .isEqualTo("mail");
+                        assertThat(logs.list)
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .anySatisfy(
+                                message ->
+                                    assertThat(message)
+                                        .startsWith("skip delivery, cannot render template")
+                                        .contains("destination: crm", "template.email"));
                         return null;
                       });
             })
