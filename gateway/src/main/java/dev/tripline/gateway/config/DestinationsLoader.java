@@ -4,6 +4,8 @@ import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.delivery.DestinationLimits;
 import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
+import dev.tripline.gateway.delivery.PayloadFormat;
+import dev.tripline.gateway.delivery.PayloadTemplate;
 import dev.tripline.gateway.delivery.RetryPolicy;
 import dev.tripline.rules.Durations;
 import java.io.IOException;
@@ -27,12 +29,13 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads the destinations file: a YAML list of {@code id, url, secret, timeout, format}, an optional
- * {@code frequency_cap: {per, max, within}}, an optional {@code retry: {schedule: [..]}} or {@code
- * retry: {count: N}} and {@code disable_after}, the isolation limits {@code max_concurrency, queue,
- * rate_limit, breaker: {failures, cool_off}} and {@code allow_private}. String values may reference
- * the environment as {@code ${NAME}} (must be set) or {@code ${NAME:-fallback}}, so secrets stay
- * out of files. Every problem is reported at once, naming the entry and the field, and never
- * printing a secret.
+ * {@code frequency_cap: {per, max, within}}, {@code headers: {Name: value}} and {@code template:
+ * {field: CEL expression}}, an optional {@code retry: {schedule: [..]}} or {@code retry: {count:
+ * N}} and {@code disable_after}, the isolation limits {@code max_concurrency, queue, rate_limit,
+ * breaker: {failures, cool_off}} and {@code allow_private}. {@code secret} may be a list of two
+ * secrets while rotating. String values may reference the environment as {@code ${NAME}} (must be
+ * set) or {@code ${NAME:-fallback}}, so secrets stay out of files. Every problem is reported at
+ * once, naming the entry and the field, and never printing a secret.
  */
 public final class DestinationsLoader {
 
@@ -44,6 +47,8 @@ public final class DestinationsLoader {
           "timeout",
           "format",
           "frequency_cap",
+          "headers",
+          "template",
           "retry",
           "disable_after",
           "max_concurrency",
@@ -117,7 +122,7 @@ public final class DestinationsLoader {
       }
       String id = text(entry, "id", env, entryProblems);
       String url = text(entry, "url", env, entryProblems);
-      String secret = text(entry, "secret", env, entryProblems);
+      List<String> secrets = secrets(entry.get("secret"), env, entryProblems);
       String format = text(entry, "format", env, entryProblems);
       String timeoutText = text(entry, "timeout", env, entryProblems);
       Duration timeout = null;
@@ -128,14 +133,16 @@ public final class DestinationsLoader {
           entryProblems.add("timeout: " + e.getMessage());
         }
       }
-      // checked on its own, so that a bad cap does not hide a bad url of the same entry
-      List<String> capProblems = new ArrayList<>();
-      FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, capProblems);
-      DestinationRetry retry = retry(entry, env, capProblems);
+      // checked on their own, so that a bad cap or header does not hide a bad url of the same entry
+      List<String> sectionProblems = new ArrayList<>();
+      FrequencyCap cap = frequencyCap(entry.get("frequency_cap"), env, sectionProblems);
+      Map<String, String> headers = headers(entry.get("headers"), env, sectionProblems);
+      PayloadTemplate template = template(entry.get("template"), format, sectionProblems);
+      DestinationRetry retry = retry(entry, env, sectionProblems);
       if (entryProblems.isEmpty()) {
-        entryProblems.addAll(Destination.validate(id, url, secret, timeout, format));
+        entryProblems.addAll(Destination.validate(id, url, secrets, timeout, format));
       }
-      entryProblems.addAll(capProblems);
+      entryProblems.addAll(sectionProblems);
       List<String> limitProblems = new ArrayList<>();
       DestinationLimits limits = limits(entry, env, limitProblems);
       Boolean allowPrivate = flag(entry, "allow_private", env, limitProblems);
@@ -148,8 +155,14 @@ public final class DestinationsLoader {
       if (entryProblems.isEmpty()) {
         destinations.put(
             id,
-            Destination.of(id, url, secret, timeout, format)
-                .withFrequencyCap(cap)
+            (template == null
+                    ? Destination.of(id, url, secrets, timeout, format)
+                        .withFrequencyCap(cap)
+                        .withHeaders(headers)
+                    : Destination.of(id, url, secrets, timeout, null)
+                        .withFrequencyCap(cap)
+                        .withHeaders(headers)
+                        .withTemplate(template))
                 .withRetry(retry)
                 .withLimits(limits)
                 .withAllowPrivate(allowPrivate));
@@ -159,6 +172,92 @@ public final class DestinationsLoader {
       throw new ConfigException(problems);
     }
     return destinations;
+  }
+
+  /**
+   * The entry's {@code secret}: one string, or a list of two while rotating (both sign). Null when
+   * absent, so that {@link Destination#validate} reports it.
+   */
+  private static List<String> secrets(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      List<String> secrets = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        String field = "secret[" + i + "]";
+        if (item == null || item instanceof Map || item instanceof List) {
+          problems.add(field + ": must be a string");
+        } else {
+          secrets.add(expand(field, String.valueOf(item), env, problems));
+        }
+      }
+      return secrets;
+    }
+    if (value instanceof Map) {
+      problems.add("secret: must be a string or a list of two strings");
+      return null;
+    }
+    return List.of(expand("secret", String.valueOf(value), env, problems));
+  }
+
+  /**
+   * The entry's {@code headers}, values resolved from the environment; empty when absent or invalid
+   * (then with problems). Never echoes a value: it may be an API key.
+   */
+  private static Map<String, String> headers(
+      Object value, Map<String, String> env, List<String> problems) {
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> entries)) {
+      problems.add("headers: must be a mapping such as {Authorization: \"Bearer ${API_KEY}\"}");
+      return Map.of();
+    }
+    List<String> headerProblems = new ArrayList<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    entries.forEach(
+        (name, item) -> {
+          String field = "headers." + name;
+          if (item == null || item instanceof Map || item instanceof List) {
+            headerProblems.add(field + ": must be a string");
+          } else {
+            headers.put(
+                String.valueOf(name), expand(field, String.valueOf(item), env, headerProblems));
+          }
+        });
+    if (headerProblems.isEmpty()) {
+      headerProblems.addAll(Destination.validateHeaders(headers));
+    }
+    problems.addAll(headerProblems);
+    return headerProblems.isEmpty() ? headers : Map.of();
+  }
+
+  /**
+   * The entry's {@code template}, compiled and type-checked; null when absent or invalid (then with
+   * problems). Its expressions are not expanded from the environment: they are code, not values.
+   */
+  private static PayloadTemplate template(Object value, String format, List<String> problems) {
+    boolean templateFormat = PayloadFormat.TEMPLATE.wireName().equals(format);
+    if (value == null) {
+      if (templateFormat) {
+        problems.add("template: is required with format: template");
+      }
+      return null;
+    }
+    if (format != null && !templateFormat) {
+      problems.add(
+          "template: only with format: template (or no format), format is \"" + format + "\"");
+      return null;
+    }
+    try {
+      return PayloadTemplate.compile(value);
+    } catch (PayloadTemplate.InvalidTemplateException e) {
+      problems.addAll(e.problems());
+      return null;
+    }
   }
 
   /** The entry's {@code frequency_cap}, or null when absent or invalid (then with problems). */

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.codec.BodyCodec;
@@ -176,7 +177,7 @@ public final class Deliverer {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.observer = Objects.requireNonNull(observer, "observer");
     Map<String, WebhookSigner> bySigner = new HashMap<>();
-    this.destinations.forEach((id, d) -> bySigner.put(id, new WebhookSigner(d.secret())));
+    this.destinations.forEach((id, d) -> bySigner.put(id, new WebhookSigner(d.secrets())));
     this.signers = Map.copyOf(bySigner);
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     Map<String, DestinationLane> byLane = new LinkedHashMap<>();
@@ -245,14 +246,30 @@ public final class Deliverer {
             destinationId);
         continue;
       }
+      String webhookId = WebhookIds.of(detection.id(), destinationId);
+      String body;
+      try {
+        body = DeliveryPayloads.render(destination, detection, webhookId);
+      } catch (RuntimeException e) {
+        // a user template reading a field this detection lacks: nothing sensible to send
+        LOG.warn(
+            "skip delivery, cannot render template [detection: {}, rule: {}, destination: {},"
+                + " error: {}]",
+            detection.id(),
+            detection.ruleId(),
+            destinationId,
+            e.getMessage());
+        observe(o -> o.renderFailed(destinationId));
+        continue;
+      }
       DeliveryRecord record =
           DeliveryRecord.pending(
-              WebhookIds.of(detection.id(), destinationId),
+              webhookId,
               detection.id(),
               detection.ruleId(),
               destinationId,
               destination.displayUrl(),
-              DeliveryPayloads.render(destination.format(), detection),
+              body,
               now);
       planned.add(
           destination
@@ -810,19 +827,23 @@ public final class Deliverer {
     long timeoutMillis = destination.timeout().toMillis();
     long timestamp = at.getEpochSecond();
     try {
-      return client
-          .requestAbs(HttpMethod.POST, server, destination.url().toString())
-          // a redirect would lead past the address check: a 3xx is the receiver's answer
-          .followRedirects(false)
-          .connectTimeout(timeoutMillis)
-          .idleTimeout(timeoutMillis)
-          .putHeader("content-type", "application/json")
-          .putHeader("webhook-id", record.id())
-          .putHeader("webhook-timestamp", Long.toString(timestamp))
-          .putHeader(
-              "webhook-signature",
-              signers.get(destination.id()).sign(record.id(), timestamp, record.body()))
-          .putHeader("user-agent", USER_AGENT)
+      HttpRequest<Buffer> request =
+          client
+              .requestAbs(HttpMethod.POST, server, destination.url().toString())
+              // a redirect would lead past the address check: a 3xx is the receiver's answer
+              .followRedirects(false)
+              .connectTimeout(timeoutMillis)
+              .idleTimeout(timeoutMillis)
+              .putHeader("content-type", destination.format().contentType())
+              .putHeader("webhook-id", record.id())
+              .putHeader("webhook-timestamp", Long.toString(timestamp))
+              .putHeader(
+                  "webhook-signature",
+                  signers.get(destination.id()).sign(record.id(), timestamp, record.body()))
+              .putHeader("user-agent", USER_AGENT);
+      // configured ones (an API key) last, so that they may replace content-type or user-agent
+      destination.headers().forEach(request::putHeader);
+      return request
           // keep the start of the answer for the history, never buffer all of it
           .as(BodyCodec.pipe(snippet))
           .sendBuffer(Buffer.buffer(record.body()));

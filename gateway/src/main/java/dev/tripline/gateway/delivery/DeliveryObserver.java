@@ -91,4 +91,10 @@ public interface DeliveryObserver {
 
   /** {@link #uncapped} reason: the cap's window could not be read or written; sent anyway. */
   String CAP_STORE_FAILED = "cap_store_failed";
+
+  /**
+   * A detection was not delivered to {@code destination} because the destination's template failed
+   * on it (it reads a key field the detection lacks, say); logged with the field.
+   */
+  default void renderFailed(String destination) {}
 }

@@ -14,10 +14,34 @@ public final class DeliveryPayloads {
 
   private DeliveryPayloads() {}
 
-  /** The body of {@code detection} in {@code format}. */
-  public static String render(PayloadFormat format, Detection detection) {
+  /**
+   * The body of {@code detection} for {@code destination}, in its format or from its template.
+   *
+   * @throws IllegalStateException when the destination's template fails on this detection (a key
+   *     field it reads is missing, say), naming the template field
+   */
+  public static String render(Destination destination, Detection detection, String webhookId) {
+    return destination.template().isPresent()
+        ? destination.template().get().render(detection, webhookId)
+        : render(destination.format(), detection, webhookId);
+  }
+
+  /**
+   * The body of {@code detection} in a built-in {@code format}, for a delivery with that {@code
+   * webhook-id}.
+   *
+   * @throws IllegalArgumentException for {@link PayloadFormat#TEMPLATE}, which needs a destination
+   */
+  public static String render(PayloadFormat format, Detection detection, String webhookId) {
     return switch (format) {
+      case TEMPLATE ->
+          throw new IllegalArgumentException("format template renders a destination's template");
       case STANDARD -> standard(detection);
+      case SLACK -> SlackPayload.of(detection).encode();
+      case SEGMENT_TRACK -> TrackPayloads.segmentTrack(detection, webhookId).encode();
+      case KLAVIYO -> TrackPayloads.klaviyo(detection, webhookId).encode();
+      case BRAZE -> TrackPayloads.braze(detection).encode();
+      case CUSTOMERIO -> TrackPayloads.customerIo(detection).encode();
     };
   }
 
@@ -72,7 +96,7 @@ public final class DeliveryPayloads {
     return body.encode();
   }
 
-  private static String iso(Instant instant) {
+  static String iso(Instant instant) {
     return instant == null ? null : instant.toString();
   }
 }

@@ -5,22 +5,45 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The body shape a destination receives. Only {@code standard} exists today; tool-specific shapes
- * (Slack, Segment track, ...) are added here so a destination can name them in its {@code format}.
+ * The body shape a destination receives, named in its {@code format}. Each is rendered by {@link
+ * DeliveryPayloads}; the README shows an example body of each.
  */
 public enum PayloadFormat {
   /** Tripline's own JSON detection document, see {@link DeliveryPayloads#standard}. */
-  STANDARD("standard");
+  STANDARD("standard", "application/json"),
+  /** A Slack incoming-webhook message with blocks, see {@link SlackPayload}. */
+  SLACK("slack", "application/json"),
+  /** A Segment HTTP API {@code track} call, see {@link TrackPayloads#segmentTrack}. */
+  SEGMENT_TRACK("segment-track", "application/json"),
+  /**
+   * A Klaviyo Create Event request ({@code POST /api/events}), see {@link TrackPayloads#klaviyo}.
+   */
+  KLAVIYO("klaviyo", "application/vnd.api+json"),
+  /** A Braze {@code /users/track} request with one event, see {@link TrackPayloads#braze}. */
+  BRAZE("braze", "application/json"),
+  /**
+   * A Customer.io Track API v2 {@code /api/v2/entity} event, see {@link TrackPayloads#customerIo}.
+   */
+  CUSTOMERIO("customerio", "application/json"),
+  /** The destination's own {@code template:}, see {@link PayloadTemplate}. */
+  TEMPLATE("template", "application/json");
 
   private final String wireName;
+  private final String contentType;
 
-  PayloadFormat(String wireName) {
+  PayloadFormat(String wireName, String contentType) {
     this.wireName = wireName;
+    this.contentType = contentType;
   }
 
   /** The name used in configuration. */
   public String wireName() {
     return wireName;
+  }
+
+  /** The {@code content-type} the body is sent with (a destination's headers may replace it). */
+  public String contentType() {
+    return contentType;
   }
 
   /** The format configured as {@code name}, if there is one. */

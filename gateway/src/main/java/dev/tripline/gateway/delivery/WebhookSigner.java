@@ -5,7 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.StringJoiner;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,6 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  * whsec_} secret, sent as {@code v1,<base64>}. Receivers verify with any Standard Webhooks library,
  * so this must match the reference implementations byte for byte (the test checks the spec's
  * published vector).
+ *
+ * <p>During a secret rotation a destination has two active secrets: {@link #sign} then gives one
+ * {@code v1,<base64>} signature per secret, separated by a space, as the specification describes,
+ * so a receiver still holding the old secret and one already holding the new one both verify.
  *
  * <p>Thread-safe: a {@link Mac} is created per call (cheap next to an HTTP request).
  */
@@ -29,19 +36,38 @@ public final class WebhookSigner {
   private static final String HMAC_SHA256 = "HmacSHA256";
   private static final String VERSION = "v1";
 
-  private final SecretKeySpec key;
+  private final List<SecretKeySpec> keys;
 
   /**
    * @param secret {@code whsec_<base64>}
    * @throws IllegalArgumentException if the secret is not of that form (without echoing it)
    */
   public WebhookSigner(String secret) {
-    byte[] bytes = decodeSecret(secret);
-    if (bytes == null || bytes.length == 0) {
-      throw new IllegalArgumentException(
-          "secret: must start with " + SECRET_PREFIX + " and hold base64");
+    this(List.of(secret));
+  }
+
+  /**
+   * A signer for every secret in {@code secrets}, in that order (during a rotation: the current
+   * secret and the next one).
+   *
+   * @param secrets one or more {@code whsec_<base64>} secrets
+   * @throws IllegalArgumentException if there is none or one is not of that form (without echoing
+   *     it)
+   */
+  public WebhookSigner(List<String> secrets) {
+    if (secrets.isEmpty()) {
+      throw new IllegalArgumentException("secret: is required (" + SECRET_PREFIX + "<base64>)");
     }
-    this.key = new SecretKeySpec(bytes, HMAC_SHA256);
+    List<SecretKeySpec> specs = new ArrayList<>(secrets.size());
+    for (String secret : secrets) {
+      byte[] bytes = decodeSecret(secret);
+      if (bytes == null || bytes.length == 0) {
+        throw new IllegalArgumentException(
+            "secret: must start with " + SECRET_PREFIX + " and hold base64");
+      }
+      specs.add(new SecretKeySpec(bytes, HMAC_SHA256));
+    }
+    this.keys = List.copyOf(specs);
   }
 
   /**
@@ -65,10 +91,17 @@ public final class WebhookSigner {
    * @param msgId the {@code webhook-id}
    * @param timestampSeconds the {@code webhook-timestamp}, Unix seconds
    * @param body the exact body bytes sent, as UTF-8 text
-   * @return {@code v1,<base64 HMAC-SHA256>}
+   * @return {@code v1,<base64 HMAC-SHA256>}, one per secret, separated by a space
    */
   public String sign(String msgId, long timestampSeconds, String body) {
-    return VERSION + "," + Base64.getEncoder().encodeToString(mac(msgId, timestampSeconds, body));
+    StringJoiner signatures = new StringJoiner(" ");
+    for (SecretKeySpec key : keys) {
+      signatures.add(
+          VERSION
+              + ","
+              + Base64.getEncoder().encodeToString(mac(key, msgId, timestampSeconds, body)));
+    }
+    return signatures.toString();
   }
 
   /**
@@ -88,8 +121,8 @@ public final class WebhookSigner {
    * @param timestampHeader the {@code webhook-timestamp} header, Unix seconds
    * @param body the raw body as received
    * @param signatureHeader the {@code webhook-signature} header: one or more space-separated {@code
-   *     version,signature} pairs (several during a secret rotation); one matching {@code v1}
-   *     signature is enough
+   *     version,signature} pairs (several during a secret rotation); one {@code v1} signature
+   *     matching one of this signer's secrets is enough
    * @param now the verifier's clock
    * @param tolerance how far the timestamp may be from {@code now}, either way (replay guard)
    */
@@ -112,7 +145,10 @@ public final class WebhookSigner {
     if (Math.abs(now.getEpochSecond() - timestamp) > tolerance.toSeconds()) {
       return false;
     }
-    byte[] expected = mac(msgId, timestamp, body);
+    List<byte[]> expected = new ArrayList<>(keys.size());
+    for (SecretKeySpec key : keys) {
+      expected.add(mac(key, msgId, timestamp, body));
+    }
     boolean matched = false;
     for (String versioned : signatureHeader.trim().split(" +")) {
       int comma = versioned.indexOf(',');
@@ -126,12 +162,14 @@ public final class WebhookSigner {
         continue;
       }
       // compare every candidate, in constant time each, so timing says nothing about which matched
-      matched |= MessageDigest.isEqual(expected, candidate);
+      for (byte[] mac : expected) {
+        matched |= MessageDigest.isEqual(mac, candidate);
+      }
     }
     return matched;
   }
 
-  private byte[] mac(String msgId, long timestampSeconds, String body) {
+  private static byte[] mac(SecretKeySpec key, String msgId, long timestampSeconds, String body) {
     try {
       Mac mac = Mac.getInstance(HMAC_SHA256);
       mac.init(key);

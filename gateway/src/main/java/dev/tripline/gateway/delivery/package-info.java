@@ -17,11 +17,18 @@
  * live, {@link dev.tripline.gateway.delivery.InMemoryCapStore} in rule tests); a capped delivery is
  * written with status {@code capped} and never attempted.
  *
+ * <p>A destination's {@link dev.tripline.gateway.delivery.PayloadFormat} picks the body: Tripline's
+ * {@code standard} document, a Slack message ({@link dev.tripline.gateway.delivery.SlackPayload}),
+ * a Segment, Klaviyo, Braze or Customer.io event ({@link
+ * dev.tripline.gateway.delivery.TrackPayloads}) or the destination's own CEL {@link
+ * dev.tripline.gateway.delivery.PayloadTemplate}. It may carry two secrets while rotating (each
+ * signs) and further headers (API keys), whose values are never logged or stored.
+ *
  * <p>Knobs and defaults:
  *
  * <ul>
  *   <li>per destination: {@code timeout} 10 s (connect and response), {@code format} {@code
- *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes;
+ *       standard}; secrets {@code whsec_<base64>} of at least 24 bytes, at most two;
  *   <li>{@link dev.tripline.gateway.delivery.RetryPolicy}: Standard Webhooks' schedule (at once,
  *       then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), ±20 % jitter, {@code
  *       Retry-After} obeyed up to 1 h; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors

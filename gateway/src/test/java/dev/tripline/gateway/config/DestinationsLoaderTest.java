@@ -151,8 +151,8 @@ class DestinationsLoaderTest {
     assertThat(problems(klaviyo("") + "  frequency: 1\n"))
         .containsExactly(
             "destinations.yaml: destinations[0] (klaviyo): frequency: unknown field; known:"
-                + " allow_private, breaker, disable_after, format, frequency_cap, id,"
-                + " max_concurrency, queue, rate_limit, retry, secret, timeout, url");
+                + " allow_private, breaker, disable_after, format, frequency_cap, headers, id,"
+                + " max_concurrency, queue, rate_limit, retry, secret, template, timeout, url");
   }
 
   @Test

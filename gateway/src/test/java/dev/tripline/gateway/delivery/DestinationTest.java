@@ -58,8 +58,10 @@ class DestinationTest {
 
   @Test
   void should_reject_an_unknown_format() {
-    assertThat(Destination.validate("k", "https://example.invalid/h", SECRET, null, "slack"))
-        .containsExactly("format: must be one of [standard], was \"slack\"");
+    assertThat(Destination.validate("k", "https://example.invalid/h", SECRET, null, "mailchimp"))
+        .containsExactly(
+            "format: must be one of [standard, slack, segment-track, klaviyo, braze, customerio,"
+                + " template], was \"mailchimp\"");
   }
 
   @Test

@@ -105,4 +105,25 @@ class WebhookSignerTest {
   void should_not_print_the_secret() {
     assertThat(signer.toString()).doesNotContain("MfKQ9r8");
   }
+
+  @Test
+  void should_sign_with_each_secret_while_rotating() {
+    String next = "whsec_dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==";
+    WebhookSigner rotating = new WebhookSigner(java.util.List.of(SECRET, next));
+
+    String header = rotating.sign(MSG_ID, TIMESTAMP, BODY);
+
+    assertThat(header.split(" ")).hasSize(2).startsWith(SIGNATURE);
+    assertThat(SpecVerifier.verifies(SECRET, MSG_ID, "1614265330", BODY, header)).isTrue();
+    assertThat(SpecVerifier.verifies(next, MSG_ID, "1614265330", BODY, header)).isTrue();
+    assertThat(SpecVerifier.verifies(next, MSG_ID, "1614265330", BODY, SIGNATURE)).isFalse();
+    assertThat(new WebhookSigner(next).verify(MSG_ID, "1614265330", BODY, header, AT_TIMESTAMP))
+        .isTrue();
+  }
+
+  @Test
+  void should_match_the_specification_example_with_the_test_verifier() {
+    assertThat(SpecVerifier.verifies(SECRET, MSG_ID, "1614265330", BODY, SIGNATURE)).isTrue();
+    assertThat(SpecVerifier.verifies(SECRET, MSG_ID, "1614265331", BODY, SIGNATURE)).isFalse();
+  }
 }
