@@ -460,27 +460,17 @@ public final class AdminRoutes {
       }
     }
     JsonObject detectedAt = new JsonObject();
+    int limit;
     try {
       time(params, "from").ifPresent(from -> detectedAt.put("$gte", date(from)));
       time(params, "to").ifPresent(to -> detectedAt.put("$lt", date(to)));
+      limit = limit(params);
     } catch (HttpException e) {
       ctx.fail(e);
       return;
     }
     if (!detectedAt.isEmpty()) {
       query.put("detectedAt", detectedAt);
-    }
-    int limit;
-    try {
-      limit = params.get("limit") == null ? DEFAULT_LIMIT : Integer.parseInt(params.get("limit"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      ctx.fail(
-          new HttpException(
-              400, "limit: must be an integer from 1 to " + MAX_LIMIT, "limit", null));
-      return;
     }
     FindOptions options =
         new FindOptions().setSort(new JsonObject().put("detectedAt", -1)).setLimit(limit);
