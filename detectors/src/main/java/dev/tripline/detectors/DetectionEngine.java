@@ -2,6 +2,7 @@ package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
+import dev.tripline.rules.RuleSet;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Runs a fixed set of rules over a stream of events: routes each event to the rules whose {@code
@@ -108,24 +108,14 @@ public final class DetectionEngine {
                 .filter(id -> !detectors.containsKey(id))
                 .toList();
 
-    List<Detector> all = new ArrayList<>();
+    // the rule set's index by type, in rule order, mapped to the detectors
+    RuleSet index = RuleSet.of(rules);
     Map<String, List<Detector>> typed = new HashMap<>();
-    for (Detector detector : detectors.values()) {
-      Set<String> types = detector.rule().types();
-      if (types.isEmpty()) {
-        all.add(detector);
-      }
-      for (String type : types) {
-        typed.putIfAbsent(type, new ArrayList<>());
-      }
+    for (String type : index.namedTypes()) {
+      typed.put(type, index.rulesFor(type).stream().map(r -> detectors.get(r.id())).toList());
     }
-    // Precompute each type's rules merged with the all-types rules, so that detections come out
-    // in rule order and an event costs one lookup.
-    typed.replaceAll(
-        (type, unused) ->
-            detectors.values().stream().filter(d -> d.rule().appliesTo(type)).toList());
     this.byType = Map.copyOf(typed);
-    this.forAllTypes = List.copyOf(all);
+    this.forAllTypes = index.rulesForAnyType().stream().map(r -> detectors.get(r.id())).toList();
     this.timed = detectors.values().stream().filter(Detector::hasTimers).toList();
   }
 

@@ -28,6 +28,7 @@ public final class RuleSet {
     Map<String, Rule> ids = new HashMap<>();
     List<Rule> anyType = new ArrayList<>();
     Map<String, List<Rule>> types = new LinkedHashMap<>();
+    List<Set<String>> typesOfRules = new ArrayList<>();
     for (Rule rule : this.rules) {
       Rule previous = ids.putIfAbsent(rule.id(), rule);
       if (previous != null) {
@@ -40,13 +41,21 @@ public final class RuleSet {
                 + previous.origin());
       }
       Set<String> ruleTypes = rule.types();
-      if (ruleTypes.isEmpty()) {
-        anyType.add(rule);
-      }
+      typesOfRules.add(ruleTypes);
       ruleTypes.forEach(type -> types.putIfAbsent(type, new ArrayList<>()));
     }
-    types.replaceAll(
-        (type, unused) -> this.rules.stream().filter(rule -> rule.appliesTo(type)).toList());
+    // each type's list in rule order, the rules that name no type included in every list
+    for (int i = 0; i < this.rules.size(); i++) {
+      Rule rule = this.rules.get(i);
+      Set<String> ruleTypes = typesOfRules.get(i);
+      if (ruleTypes.isEmpty()) {
+        anyType.add(rule);
+        types.values().forEach(list -> list.add(rule));
+      } else {
+        ruleTypes.forEach(type -> types.get(type).add(rule));
+      }
+    }
+    types.replaceAll((type, list) -> List.copyOf(list));
     this.byId = Map.copyOf(ids);
     this.byType = Map.copyOf(types);
     this.forAnyType = List.copyOf(anyType);
@@ -74,6 +83,16 @@ public final class RuleSet {
   /** The rules that look at events of {@code eventType}, in rule order. */
   public List<Rule> rulesFor(String eventType) {
     return byType.getOrDefault(eventType, forAnyType);
+  }
+
+  /** The event types some rule names; any other type meets only the rules that name none. */
+  public Set<String> namedTypes() {
+    return byType.keySet();
+  }
+
+  /** The rules that name no event type: every event meets them. */
+  public List<Rule> rulesForAnyType() {
+    return forAnyType;
   }
 
   /** The enabled rule with this id. */
