@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
  * The one place where a failed request becomes a JSON error: {@code {"error": ..., "field": ...,
  * "index": ...}} (absent members left out).
  *
- * <p>An {@link HttpException} answers with its own status; a 503 that carries a retry delay also
- * sets {@code Retry-After} in whole seconds. A bare status (e.g. Vert.x's 413 from the body limit,
- * or 404/405 when no route matched) answers with that status and its reason phrase. Anything else
- * is a bug: 500 {@code {"error":"internal error"}} and one log line with the stack trace. Client
- * errors are logged at debug without a stack trace, since they are the client's problem, not ours.
+ * <p>An {@link HttpException} answers with its own status; a 503 or 429 that carries a retry delay
+ * also sets {@code Retry-After} in whole seconds. A bare status (e.g. Vert.x's 413 from the body
+ * limit, or 404/405 when no route matched) answers with that status and its reason phrase. Anything
+ * else is a bug: 500 {@code {"error":"internal error"}} and one log line with the stack trace.
+ * Client errors are logged at debug without a stack trace, since they are the client's problem, not
+ * ours.
  *
  * <p>Never throws: a response that is already written or closed is left alone (a partly written one
  * is reset, so the client cannot mistake it for complete), and the server keeps serving.
@@ -84,6 +85,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof StoreUnavailableException unavailable) {
       return unavailable.retryAfter();
+    }
+    if (failure instanceof RateLimitedException limited) {
+      return limited.retryAfter();
     }
     return null;
   }
