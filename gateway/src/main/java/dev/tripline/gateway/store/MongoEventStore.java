@@ -52,6 +52,10 @@ public final class MongoEventStore implements EventStore {
         new IndexModel(
             new JsonObject().put("type", 1).put("timestamp", 1),
             new IndexOptions().name("type_timestamp")),
+        // the order backtests replay in (event time, then id, so that replays are repeatable)
+        new IndexModel(
+            new JsonObject().put("timestamp", 1).put("_id", 1),
+            new IndexOptions().name("timestamp_id")),
         new IndexModel(new JsonObject().put("userId", 1), new IndexOptions().name("userId")));
   }
 
