@@ -252,9 +252,11 @@ public final class Gateway {
                 config.ingest().writeConcurrency(),
                 config.ingest().retryAfter()),
             // each event meets its user's profile on the way to detection
-            new ProfileEnricher(profileCache, profiles::load, pipeline::submit),
+            new ProfileEnricher(
+                profileCache, profiles::load, pipeline::submit, metrics::profileLoadFailed),
             new MetricsObservers.Writer(metrics));
     metrics.queueDepth(writer::queueDepth);
+    metrics.profilesCached(profileCache::size);
     RetentionJob retention =
         new RetentionJob(
             vertx,

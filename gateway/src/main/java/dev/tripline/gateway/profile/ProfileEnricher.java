@@ -36,19 +36,23 @@ public final class ProfileEnricher implements Consumer<List<Event>> {
   private final ProfileCache cache;
   private final Function<Collection<String>, Future<Map<String, Map<String, Object>>>> loader;
   private final Consumer<List<Event>> next;
+  private final Runnable onLoadFailure;
   private Future<Void> tail = Future.succeededFuture();
 
   /**
    * @param loader loads users into the cache, returning the profiles found
    * @param next receives the enriched events, in order (the detection pipeline)
+   * @param onLoadFailure told of each failed load (metrics)
    */
   public ProfileEnricher(
       ProfileCache cache,
       Function<Collection<String>, Future<Map<String, Map<String, Object>>>> loader,
-      Consumer<List<Event>> next) {
+      Consumer<List<Event>> next,
+      Runnable onLoadFailure) {
     this.cache = Objects.requireNonNull(cache, "cache");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.next = Objects.requireNonNull(next, "next");
+    this.onLoadFailure = Objects.requireNonNull(onLoadFailure, "onLoadFailure");
   }
 
   @Override
@@ -88,11 +92,13 @@ public final class ProfileEnricher implements Consumer<List<Event>> {
       loaded = Future.failedFuture(e);
     }
     return loaded.onFailure(
-        failure ->
-            LOG.warn(
-                "failed to load profiles, detecting without them [users: {}, error: {}]",
-                userIds.size(),
-                failure.toString()));
+        failure -> {
+          onLoadFailure.run();
+          LOG.warn(
+              "failed to load profiles, detecting without them [users: {}, error: {}]",
+              userIds.size(),
+              failure.toString());
+        });
   }
 
   /** The events with their users' profiles: from the cache, else from what was just loaded. */

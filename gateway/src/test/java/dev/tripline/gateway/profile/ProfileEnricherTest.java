@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ProfileEnricherTest {
@@ -22,6 +23,7 @@ class ProfileEnricherTest {
   final List<Collection<String>> loads = new ArrayList<>();
   final List<Promise<Map<String, Map<String, Object>>>> pending = new ArrayList<>();
   final List<Event> detected = new ArrayList<>();
+  final AtomicInteger failures = new AtomicInteger();
   final ProfileEnricher enricher =
       new ProfileEnricher(
           cache,
@@ -31,7 +33,8 @@ class ProfileEnricherTest {
             pending.add(promise);
             return promise.future();
           },
-          detected::addAll);
+          detected::addAll,
+          failures::incrementAndGet);
 
   @Test
   void should_pass_cached_users_straight_through_without_a_load() {
@@ -72,6 +75,7 @@ class ProfileEnricherTest {
 
     assertThat(detected).extracting(Event::id).containsExactly("e1", "e2");
     assertThat(detected).extracting(Event::profile).containsOnlyNulls();
+    assertThat(failures).hasValue(1);
   }
 
   private static Event event(String id, String userId) {
