@@ -17,6 +17,9 @@ import dev.tripline.gateway.detect.MongoDetectionStore;
 import dev.tripline.gateway.detect.MongoTimerStore;
 import dev.tripline.gateway.detect.RulesReloader;
 import dev.tripline.gateway.metrics.GatewayMetrics;
+import dev.tripline.gateway.profile.MongoProfiles;
+import dev.tripline.gateway.profile.ProfileCache;
+import dev.tripline.gateway.profile.ProfileEnricher;
 import dev.tripline.gateway.store.EmbeddedMongo;
 import dev.tripline.gateway.store.EmbeddedMongoOptions;
 import dev.tripline.gateway.store.EventStoreOptions;
@@ -156,6 +159,14 @@ public final class Gateway {
     MongoDetectionStore detections = new MongoDetectionStore(mongo);
     MongoDeliveryStore deliveries = new MongoDeliveryStore(mongo);
     MongoCapStore caps = new MongoCapStore(mongo, config.mongo().timeout());
+    ProfileCache profileCache =
+        new ProfileCache(config.profiles().cacheSize(), config.profiles().cacheExpiry(), clock);
+    MongoProfiles profiles =
+        new MongoProfiles(
+            mongo,
+            profileCache,
+            config.mongo().timeout(),
+            embedded.isPresent() ? WriteOption.ACKNOWLEDGED : WriteOption.MAJORITY);
     // each destination's lane bounds its own attempts: let the pool of its endpoint hold them all
     int connectionsPerDestination =
         definitions.destinations().values().stream()
@@ -240,9 +251,12 @@ public final class Gateway {
                 config.ingest().writeBatchSize(),
                 config.ingest().writeConcurrency(),
                 config.ingest().retryAfter()),
-            pipeline::submit,
+            // each event meets its user's profile on the way to detection
+            new ProfileEnricher(
+                profileCache, profiles::load, pipeline::submit, metrics::profileLoadFailed),
             new MetricsObservers.Writer(metrics));
     metrics.queueDepth(writer::queueDepth);
+    metrics.profilesCached(profileCache::size);
     RetentionJob retention =
         new RetentionJob(
             vertx,
@@ -250,7 +264,8 @@ public final class Gateway {
             new RetentionOptions(config.retention().interval(), config.retention().maxAge()),
             clock);
     CapExpiryJob capExpiry = new CapExpiryJob(vertx, caps, config.retention().interval(), clock);
-    HttpServers http = new HttpServers(vertx, config, registry, writer, metrics, mongo, admin);
+    HttpServers http =
+        new HttpServers(vertx, config, registry, writer, metrics, mongo, admin, profiles);
     return Future.all(
             events.createIndexes(),
             detections.createIndexes(),

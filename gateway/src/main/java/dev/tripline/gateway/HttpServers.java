@@ -4,6 +4,7 @@ import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.segment.Profiles;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,11 +35,12 @@ final class HttpServers {
       IngestService ingest,
       GatewayMetrics metrics,
       MongoClient mongo,
-      Optional<AdminRoutes> admin) {
+      Optional<AdminRoutes> admin,
+      Profiles profiles) {
     this.vertx = vertx;
     this.config = config;
     this.collaborators =
-        new HttpVerticle.Collaborators(config, registry, ingest, metrics, mongo, admin);
+        new HttpVerticle.Collaborators(config, registry, ingest, metrics, mongo, admin, profiles);
   }
 
   Future<Void> start() {

@@ -10,6 +10,9 @@ import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.ReadinessHandler;
+import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.segment.Profiles;
+import dev.tripline.handlers.segment.SegmentRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +40,8 @@ final class HttpVerticle extends VerticleBase {
       IngestService ingest,
       GatewayMetrics metrics,
       MongoClient mongo,
-      Optional<AdminRoutes> admin) {}
+      Optional<AdminRoutes> admin,
+      Profiles profiles) {}
 
   private final Collaborators with;
   private final int bindPort;
@@ -63,6 +67,8 @@ final class HttpVerticle extends VerticleBase {
             config.ingest().retryAfter(),
             IngestLimits.DEFAULT_INGEST_TIMEOUT);
     InstantSource clock = InstantSource.system();
+    ClientIpResolver clientIps = ClientIpResolver.trusting(config.http().trustedProxies());
+    MetricsObservers.Ingest ingestObserver = new MetricsObservers.Ingest(with.metrics());
     Router router = Router.router(vertx);
     router.get("/health").handler(new HealthHandler());
     router
@@ -82,10 +88,21 @@ final class HttpVerticle extends VerticleBase {
             vertx,
             with.ingest(),
             limits,
-            ClientIpResolver.trusting(config.http().trustedProxies()),
-            new MetricsObservers.Ingest(with.metrics()),
+            clientIps,
+            ingestObserver,
             clock,
             IdGenerator.timeOrdered(clock))
+        .mount(router);
+    new SegmentRoutes(
+            vertx,
+            with.ingest(),
+            limits,
+            clientIps,
+            ingestObserver,
+            clock,
+            IdGenerator.timeOrdered(clock),
+            IngestAccess.open(),
+            with.profiles())
         .mount(router);
     with.admin().ifPresent(admin -> admin.mount(router));
     return vertx

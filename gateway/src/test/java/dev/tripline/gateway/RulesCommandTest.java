@@ -211,6 +211,48 @@ class RulesCommandTest {
   }
 
   @Test
+  void should_give_events_the_profile_a_step_names() throws IOException {
+    Files.writeString(
+        rules.resolve("pro.yaml"),
+        """
+        - id: pro-purchase
+          on: [order_completed]
+          where: "has(event.profile) && event.profile.traits.plan == 'pro' && event.profile.traits.seats > 5"
+          detect: {threshold: {group_by: [userId], count: 1, within: 60s}}
+        """);
+    Files.writeString(
+        rules.resolve("pro.test.yaml"),
+        """
+        - name: only the pro user's order fires
+          steps:
+            - event: {type: order_completed, userId: u1}
+              profile: {traits: {plan: pro, seats: 10}}
+            - event: {type: order_completed, userId: u2}
+              profile: {traits: {plan: free, seats: 10}}
+            - event: {type: order_completed, userId: u3}
+          expect:
+            detections:
+              - {rule: pro-purchase, key: {userId: u1}}
+        """);
+    Files.writeString(
+        rules.resolve("pro-bad.test.yaml"),
+        """
+        - name: a profile must be a mapping
+          steps:
+            - event: {type: order_completed, userId: u1}
+              profile: pro
+          expect:
+            detections: []
+        """);
+
+    assertThat(test("--config", config.toString())).isEqualTo(RulesCommand.FAILED);
+    assertThat(out())
+        .contains("ok   " + rules.resolve("pro.test.yaml") + ": only the pro user's order fires")
+        .contains("steps[0].profile: must be a mapping")
+        .contains("1 passed, 1 failed");
+  }
+
+  @Test
   void should_print_a_diff_for_a_failing_test_and_exit_1() throws IOException {
     Files.writeString(rules.resolve("burst.yaml"), BURST);
     Files.writeString(

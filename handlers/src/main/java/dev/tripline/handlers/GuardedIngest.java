@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * Calls {@link IngestService} the way both transports need: with a timeout, reporting to the
  * observer, and with every failure reduced to the two a client can act on: {@link
  * OverloadedException} (wait and retry) or {@link StoreUnavailableException} (retry later). A store
- * outage is never a 500: the client did nothing wrong.
+ * outage is never a 500: the client did nothing wrong. Public for the ingest routes of other
+ * packages (the Segment-compatible API).
  */
-final class GuardedIngest {
+public final class GuardedIngest {
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardedIngest.class);
 
@@ -29,7 +30,7 @@ final class GuardedIngest {
   private final IngestObserver observer;
   private final InstantSource clock;
 
-  GuardedIngest(
+  public GuardedIngest(
       Vertx vertx,
       IngestService service,
       IngestLimits limits,
@@ -42,7 +43,13 @@ final class GuardedIngest {
     this.clock = clock;
   }
 
-  Future<IngestResult> ingest(List<Event> events) {
+  /**
+   * Ingests the events with the limits' timeout.
+   *
+   * @return the counts once durable; fails with {@link OverloadedException} or {@link
+   *     StoreUnavailableException}
+   */
+  public Future<IngestResult> ingest(List<Event> events) {
     Instant start = clock.instant();
     return withTimeout(call(events))
         .transform(

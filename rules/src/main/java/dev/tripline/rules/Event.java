@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param properties event properties, never {@code null}
  * @param context client context (user agent, page, ...), never {@code null}
  * @param receivedAt when the gateway accepted the event
+ * @param profile the profile of the event's user as the detection path saw it ({@code userId},
+ *     {@code traits}, {@code firstSeen}, {@code lastSeen}), or {@code null} when the user has none
+ *     or the event was not enriched; plain Java values like {@code properties}. Never stored with
+ *     the event: it is joined in after the event is durable, just before detection
  */
 public record Event(
     String id,
@@ -37,7 +41,8 @@ public record Event(
     Geo geo,
     Map<String, Object> properties,
     Map<String, Object> context,
-    Instant receivedAt) {
+    Instant receivedAt,
+    Map<String, Object> profile) {
 
   /** A geographic point with an optional accuracy radius in metres. */
   public record Geo(double lat, double lon, Double accuracyM) {}
@@ -50,6 +55,51 @@ public record Event(
     Objects.requireNonNull(receivedAt, "receivedAt");
     properties = properties == null ? Map.of() : properties;
     context = context == null ? Map.of() : context;
+  }
+
+  /** An event without a profile: what ingest builds (profiles are joined in before detection). */
+  public Event(
+      String id,
+      String source,
+      String type,
+      Instant timestamp,
+      String userId,
+      String anonymousId,
+      String ip,
+      Geo geo,
+      Map<String, Object> properties,
+      Map<String, Object> context,
+      Instant receivedAt) {
+    this(
+        id,
+        source,
+        type,
+        timestamp,
+        userId,
+        anonymousId,
+        ip,
+        geo,
+        properties,
+        context,
+        receivedAt,
+        null);
+  }
+
+  /** This event with {@code profile} (or none, for {@code null}) in place of its own. */
+  public Event withProfile(Map<String, Object> profile) {
+    return new Event(
+        id,
+        source,
+        type,
+        timestamp,
+        userId,
+        anonymousId,
+        ip,
+        geo,
+        properties,
+        context,
+        receivedAt,
+        profile);
   }
 
   /**
@@ -74,6 +124,7 @@ public record Event(
           case "properties" -> properties;
           case "context" -> context;
           case "receivedAt" -> receivedAt.toString();
+          case "profile" -> profile;
           default -> null;
         };
     if (dot < 0) {
@@ -90,7 +141,8 @@ public record Event(
 
   /**
    * This event as a map of plain Java values, the shape conditions see as {@code event}. Absent
-   * optional fields are left out so that CEL's {@code has(event.userId)} means "present".
+   * optional fields are left out so that CEL's {@code has(event.userId)} means "present" (and
+   * {@code has(event.profile)} that the user has a profile).
    */
   public Map<String, Object> asMap() {
     Map<String, Object> map = new LinkedHashMap<>();
@@ -107,6 +159,9 @@ public record Event(
     map.put("properties", properties);
     map.put("context", context);
     map.put("receivedAt", receivedAt.toString());
+    if (profile != null) {
+      map.put("profile", profile);
+    }
     return map;
   }
 

@@ -138,4 +138,23 @@ class CelConditionsTest {
     assertThat(condition.test(TestEvents.event("a", Map.of("qty", 5)))).isTrue();
     assertThat(condition).hasToString("event.properties.qty >= 2");
   }
+
+  @Test
+  void should_see_the_profile_of_the_event_user_only_when_it_has_one() {
+    Condition pro = CEL.compile("has(event.profile) && event.profile.traits.plan == 'pro'");
+    Event event = TestEvents.event("signup", PROPERTIES);
+    Event enriched =
+        event.withProfile(
+            Map.of(
+                "userId", "u1",
+                "traits", Map.of("plan", "pro", "seats", 12L),
+                "firstSeen", "2026-11-01T00:00:00Z"));
+
+    assertThat(pro.test(event)).isFalse();
+    assertThat(pro.test(enriched)).isTrue();
+    assertThat(CEL.compile("event.profile.traits.seats > 10").test(enriched)).isTrue();
+    assertThat(enriched.field("profile.traits.plan")).isEqualTo("pro");
+    assertThat(event.field("profile.traits.plan")).isNull();
+    assertThat(event.asMap()).doesNotContainKey("profile");
+  }
 }

@@ -272,6 +272,24 @@ public final class ConfigKeys {
           "1h",
           "How often the retention job runs.",
           durationAtLeast(Duration.ofSeconds(1)));
+  public static final ConfigKey<Integer> PROFILES_CACHE_SIZE =
+      key(
+          "profiles.cache-size",
+          "integer",
+          "users",
+          "100000",
+          "User profiles (traits from identify calls) held in memory for event.profile in rules;"
+              + " the least recently used are evicted and loaded again when needed.",
+          intIn(1, 10_000_000));
+  public static final ConfigKey<Duration> PROFILES_CACHE_EXPIRY =
+      key(
+          "profiles.cache-expiry",
+          "duration",
+          "",
+          "10m",
+          "How long a cached profile (or the absence of one) is used before it is read again;"
+              + " bounds how late a change made by another gateway is seen.",
+          durationAtLeast(Duration.ofSeconds(1)));
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       key(
           "shutdown.timeout",
@@ -317,6 +335,8 @@ public final class ConfigKeys {
           DELIVERY_MAX_CONCURRENCY,
           RETENTION_MAX_AGE,
           RETENTION_INTERVAL,
+          PROFILES_CACHE_SIZE,
+          PROFILES_CACHE_EXPIRY,
           SHUTDOWN_TIMEOUT);
 
   /** Keys by path. */

@@ -22,6 +22,7 @@ public record GatewayConfig(
     String adminToken,
     Delivery delivery,
     Retention retention,
+    Profiles profiles,
     Duration shutdownTimeout) {
 
   /** The HTTP server. */
@@ -82,6 +83,9 @@ public record GatewayConfig(
   /** Event retention. */
   public record Retention(Duration maxAge, Duration interval) {}
 
+  /** The in-memory cache of user profiles that rules read as {@code event.profile}. */
+  public record Profiles(int cacheSize, Duration cacheExpiry) {}
+
   static GatewayConfig from(ConfigLoader.ResolvedValues v) {
     String uri = v.get(MONGO_URI).strip();
     return new GatewayConfig(
@@ -119,6 +123,7 @@ public record GatewayConfig(
             v.get(DELIVERY_POLL_INTERVAL),
             v.get(DELIVERY_MAX_CONCURRENCY)),
         new Retention(v.get(RETENTION_MAX_AGE), v.get(RETENTION_INTERVAL)),
+        new Profiles(v.get(PROFILES_CACHE_SIZE), v.get(PROFILES_CACHE_EXPIRY)),
         v.get(SHUTDOWN_TIMEOUT));
   }
 }

@@ -93,6 +93,21 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** The gauge of user profiles held in memory for {@code event.profile}. */
+  public void profilesCached(Supplier<Number> size) {
+    Gauge.builder("tripline.profiles.cached", size)
+        .description("User profiles (or their absence) held in memory for event.profile")
+        .register(registry);
+  }
+
+  /** A profile load for detection failed or timed out; its events went on without profiles. */
+  public void profileLoadFailed() {
+    Counter.builder("tripline.profile.load.failures")
+        .description("Profile loads for detection that failed; their events had no event.profile")
+        .register(registry)
+        .increment();
+  }
+
   public void detection(String ruleId) {
     Counter.builder("tripline.detections")
         .description("Detections, by rule")

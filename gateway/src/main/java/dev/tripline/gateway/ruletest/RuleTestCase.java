@@ -31,9 +31,11 @@ public record RuleTestCase(
   /**
    * An event in the canonical ingest shape, sent {@code repeat} times, {@code every} apart (the
    * clock advances by {@code every} after each copy); without {@code timestamp} an event happens at
-   * the clock's time; without {@code id} each copy gets a fresh one.
+   * the clock's time; without {@code id} each copy gets a fresh one. {@code profile} (or null) is
+   * what rules see as {@code event.profile}, as if the user had been identified with it.
    */
-  public record EventStep(JsonObject event, int repeat, Duration every, String where)
+  public record EventStep(
+      JsonObject event, int repeat, Duration every, String where, Map<String, Object> profile)
       implements Step {}
 
   /** The fake clock moves forward. */

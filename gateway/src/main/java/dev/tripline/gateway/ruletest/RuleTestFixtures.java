@@ -4,6 +4,7 @@ import dev.tripline.gateway.ruletest.RuleTestCase.Advance;
 import dev.tripline.gateway.ruletest.RuleTestCase.EventStep;
 import dev.tripline.gateway.ruletest.RuleTestCase.ExpectedDetection;
 import dev.tripline.gateway.ruletest.RuleTestCase.Step;
+import dev.tripline.gateway.store.EventDocuments;
 import dev.tripline.rules.Durations;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     - event: {type: page_view, ip: 203.0.113.7}
  *       repeat: 20                       # optional, default 1
  *       every: 1s                        # optional, default 0s
+ *       profile: {traits: {plan: pro}}   # optional: event.profile, as after an identify
  *     - advance: 30s
  *   expect:
  *     detections:
@@ -53,7 +55,8 @@ public final class RuleTestFixtures {
   static final int MAX_REPEAT = 100_000;
 
   private static final Set<String> TEST_FIELDS = Set.of("name", "start", "steps", "expect");
-  private static final Set<String> STEP_FIELDS = Set.of("event", "repeat", "every", "advance");
+  private static final Set<String> STEP_FIELDS =
+      Set.of("event", "repeat", "every", "advance", "profile");
   private static final Set<String> EXPECT_FIELDS = Set.of("detections", "webhooks");
   private static final Set<String> DETECTION_FIELDS = Set.of("rule", "key");
 
@@ -198,7 +201,15 @@ public final class RuleTestFixtures {
         }
         every = parsed.get();
       }
-      steps.add(new EventStep(new JsonObject(stringKeys(event)), repeat, every, where));
+      Map<String, Object> profile = null;
+      if (step.containsKey("profile")) {
+        if (!(step.get("profile") instanceof Map<?, ?> given)) {
+          problems.add(where + ".profile: must be a mapping, e.g. {traits: {plan: pro}}");
+          continue;
+        }
+        profile = EventDocuments.fromJson(new JsonObject(stringKeys(given)));
+      }
+      steps.add(new EventStep(new JsonObject(stringKeys(event)), repeat, every, where, profile));
     }
     return steps;
   }

@@ -136,6 +136,9 @@ public final class RuleTestRunner {
         } catch (HttpException e) {
           return outcome.result(test, events.where() + ".event: " + e.getMessage());
         }
+        if (events.profile() != null) {
+          event = event.withProfile(events.profile());
+        }
         outcome.collect(engine.process(event));
       }
     }

@@ -105,7 +105,8 @@ public final class EventDocuments {
     }
   }
 
-  private static JsonObject toJson(Map<String, Object> map) {
+  /** A map of plain values as a JSON object (profiles store traits this way too). */
+  public static JsonObject toJson(Map<String, Object> map) {
     JsonObject json = new JsonObject();
     map.forEach((key, value) -> json.put(key, toJsonValue(value)));
     return json;
@@ -125,7 +126,8 @@ public final class EventDocuments {
     return value;
   }
 
-  private static Map<String, Object> fromJson(JsonObject json) {
+  /** A stored JSON object as plain values: {@code Long} and {@code Double} numbers, maps, lists. */
+  public static Map<String, Object> fromJson(JsonObject json) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : json) {
       map.put(entry.getKey(), fromJsonValue(entry.getValue()));

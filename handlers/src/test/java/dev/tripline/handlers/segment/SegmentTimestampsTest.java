@@ -1,0 +1,58 @@
+package dev.tripline.handlers.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SegmentTimestampsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "2012-12-02T00:30:08.276Z, 2012-12-02T00:30:08.276Z",
+    // the month as the Segment spec's own batch example writes it
+    "2015-2-02T00:30:08.276Z, 2015-02-02T00:30:08.276Z",
+    "2015-2-2T00:30:08Z, 2015-02-02T00:30:08Z",
+    "2026-11-23T10:00:00+02:00, 2026-11-23T08:00:00Z",
+    "2026-11-23T10:00:00.123456789-0130, 2026-11-23T11:30:00.123456789Z",
+    "2026-11-23T10:00Z, 2026-11-23T10:00:00Z"
+  })
+  void should_parse_what_segment_libraries_and_examples_send(String text, String expected) {
+    assertThat(SegmentTimestamps.parse(text)).isEqualTo(Instant.parse(expected));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"2026-11-23T10:00:00", "2026-02-30T10:00:00Z", "yesterday", "1700000000", ""})
+  void should_refuse_what_names_no_instant(String text) {
+    assertThatThrownBy(() -> SegmentTimestamps.parse(text))
+        .isInstanceOf(DateTimeParseException.class);
+  }
+
+  @ParameterizedTest(name = "timestamp {0}, sentAt {1} -> {2}")
+  @CsvSource({
+    // a device clock an hour behind: the event happened 5 s before the gateway received it
+    "2026-11-23T08:59:55Z, 2026-11-23T09:00:00Z, 2026-11-23T09:59:55Z",
+    // a device clock ten minutes ahead
+    "2026-11-23T10:09:00Z, 2026-11-23T10:10:00Z, 2026-11-23T09:59:00Z",
+    // no sentAt: the sender's timestamp as it is (historical imports)
+    "2012-12-02T00:30:08.276Z, , 2012-12-02T00:30:08.276Z",
+    // no timestamp: the gateway's clock
+    ", 2026-11-23T09:00:00Z, 2026-11-23T10:00:00Z"
+  })
+  void should_correct_the_device_clock_skew_as_segment_does(
+      String timestamp, String sentAt, String expected) {
+    Instant receivedAt = Instant.parse("2026-11-23T10:00:00Z");
+
+    assertThat(
+            SegmentTimestamps.corrected(
+                timestamp == null ? null : Instant.parse(timestamp),
+                sentAt == null ? null : Instant.parse(sentAt),
+                receivedAt))
+        .isEqualTo(Instant.parse(expected));
+  }
+}
