@@ -121,7 +121,9 @@ public final class AbsenceDetector implements Detector {
       timer = null;
     }
     if (timer == null) {
-      timers.open(new PendingTimer(key, millis, due(millis), List.of(event.id())), event);
+      timers.open(
+          new PendingTimer(key, millis, due(millis), List.of(event.id()), EventSummary.of(event)),
+          event);
     } else {
       repeat(timer, event);
     }
@@ -136,6 +138,7 @@ public final class AbsenceDetector implements Detector {
       // the latest start in event time is the one the detection names last
       timer.eventIds = List.of(timer.eventIds.get(0), event.id());
       timer.lastEventAtMillis = start;
+      timer.latest = EventSummary.of(event);
     }
     if (reset && start > timer.startedAtMillis) {
       timer.startedAtMillis = start;
@@ -215,7 +218,8 @@ public final class AbsenceDetector implements Detector {
             clock.instant(),
             rule.destinations(),
             rule.severity().yamlName(),
-            rule.labels()));
+            rule.labels(),
+            timer.latest));
   }
 
   private static String sorted(java.util.Set<String> types) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A rule fired for one key. Carries its provenance so that an operator can see why it fired.
@@ -29,6 +30,11 @@ import java.util.Objects;
  * @param destinations the rule's {@code notify:} destination ids
  * @param severity the rule's severity, e.g. {@code medium}
  * @param labels the rule's labels, in file order
+ * @param latestEvent a bounded summary of the latest event behind the detection (see {@link
+ *     EventSummary}): threshold, the event that crossed the threshold; velocity, the point that
+ *     arrived last; absence, the latest start; sequence, the latest step. Its id is {@code
+ *     lastEventId}, except for a velocity point that arrived out of order (then it is the earlier
+ *     point, {@code firstEventId}). Null only for detections made before summaries existed
  */
 public record Detection(
     String id,
@@ -45,7 +51,8 @@ public record Detection(
     Instant detectedAt,
     List<String> destinations,
     String severity,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    EventSummary latestEvent) {
 
   /** The most event ids a detection lists. */
   public static final int MAX_EVENT_IDS = 100;
@@ -59,5 +66,46 @@ public record Detection(
     destinations = List.copyOf(destinations);
     Objects.requireNonNull(severity, "severity");
     labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+  }
+
+  /** A detection without an event summary. */
+  public Detection(
+      String id,
+      String ruleId,
+      String ruleVersion,
+      Map<String, Object> key,
+      Instant windowStart,
+      Instant windowEnd,
+      int count,
+      Map<String, Object> values,
+      List<String> eventIds,
+      String firstEventId,
+      String lastEventId,
+      Instant detectedAt,
+      List<String> destinations,
+      String severity,
+      Map<String, String> labels) {
+    this(
+        id,
+        ruleId,
+        ruleVersion,
+        key,
+        windowStart,
+        windowEnd,
+        count,
+        values,
+        eventIds,
+        firstEventId,
+        lastEventId,
+        detectedAt,
+        destinations,
+        severity,
+        labels,
+        null);
+  }
+
+  /** The latest event's summary, if this detection carries one. */
+  public Optional<EventSummary> latest() {
+    return Optional.ofNullable(latestEvent);
   }
 }

@@ -16,11 +16,20 @@ final class PendingTimer {
   List<String> eventIds;
   int count;
 
+  /** The newest event's summary, or null (a timer restored from before summaries existed). */
+  EventSummary latest;
+
   /** Index in the owning queue's heap; -1 when not queued. */
   int slot = -1;
 
-  PendingTimer(List<Object> key, long startedAtMillis, long dueMillis, List<String> eventIds) {
+  PendingTimer(
+      List<Object> key,
+      long startedAtMillis,
+      long dueMillis,
+      List<String> eventIds,
+      EventSummary latest) {
     this.key = key;
+    this.latest = latest;
     this.startedAtMillis = startedAtMillis;
     this.dueMillis = dueMillis;
     this.lastEventAtMillis = startedAtMillis;
@@ -34,7 +43,8 @@ final class PendingTimer {
             state.key(),
             state.startedAt().toEpochMilli(),
             state.due().toEpochMilli(),
-            state.eventIds());
+            state.eventIds(),
+            state.latest());
     timer.count = state.count();
     timer.lastEventAtMillis = state.lastEventAt().toEpochMilli();
     return timer;
@@ -50,6 +60,6 @@ final class PendingTimer {
 
   TimerState state() {
     return new TimerState(
-        key, startedAt(), due(), eventIds, count, Instant.ofEpochMilli(lastEventAtMillis));
+        key, startedAt(), due(), eventIds, count, Instant.ofEpochMilli(lastEventAtMillis), latest);
   }
 }

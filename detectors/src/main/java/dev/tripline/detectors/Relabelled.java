@@ -88,6 +88,7 @@ final class Relabelled implements Detector {
         d.detectedAt(),
         d.destinations(),
         rule.severity().yamlName(),
-        rule.labels());
+        rule.labels(),
+        d.latestEvent());
   }
 }

@@ -147,7 +147,9 @@ public final class SequenceDetector implements Detector {
     if (timer == null) {
       if (matches(0, event)) {
         timers.open(
-            new PendingTimer(key, millis, millis + withinMillis, List.of(event.id())), event);
+            new PendingTimer(
+                key, millis, millis + withinMillis, List.of(event.id()), EventSummary.of(event)),
+            event);
       }
     } else if (millis >= timer.lastEventAtMillis && matches(timer.count, event)) {
       detection = step(timer, event);
@@ -170,6 +172,7 @@ public final class SequenceDetector implements Detector {
       timer.count++;
       timer.eventIds = List.copyOf(eventIds);
       timer.lastEventAtMillis = event.timestamp().toEpochMilli();
+      timer.latest = EventSummary.of(event);
       timers.saved(timer);
       return Optional.empty();
     }
@@ -181,6 +184,7 @@ public final class SequenceDetector implements Detector {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("steps", steps.size());
     values.put("seconds", (last.toEpochMilli() - timer.startedAtMillis) / 1000.0);
+    timer.latest = EventSummary.of(event);
     return fire(timer, last, steps.size(), values, eventIds);
   }
 
@@ -278,7 +282,8 @@ public final class SequenceDetector implements Detector {
             clock.instant(),
             rule.destinations(),
             rule.severity().yamlName(),
-            rule.labels()));
+            rule.labels(),
+            timer.latest));
   }
 
   private static String types(EventFilter step) {

@@ -161,7 +161,8 @@ public final class ThresholdDetector implements Detector {
         clock.instant(),
         rule.destinations(),
         rule.severity().yamlName(),
-        rule.labels());
+        rule.labels(),
+        EventSummary.of(trigger));
   }
 
   /** The first event id and the newest ones, at most {@link Detection#MAX_EVENT_IDS} in all. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param lastEventAt event time of the newest event behind the timer (an absence rule's latest
  *     start, a sequence's latest step), never before {@code startedAt}: a sequence takes its next
  *     step only from an event at or after it
+ * @param latest a bounded summary of that newest event, for the detection the timer may fire; null
+ *     for a timer persisted before summaries existed
  */
 public record TimerState(
     List<Object> key,
@@ -25,7 +27,8 @@ public record TimerState(
     Instant due,
     List<String> eventIds,
     int count,
-    Instant lastEventAt) {
+    Instant lastEventAt,
+    EventSummary latest) {
 
   public TimerState {
     key = List.copyOf(key);
@@ -37,6 +40,17 @@ public record TimerState(
       throw new IllegalArgumentException(
           "lastEventAt: must not be before startedAt " + startedAt + ", was " + lastEventAt);
     }
+  }
+
+  /** A timer without an event summary. */
+  public TimerState(
+      List<Object> key,
+      Instant startedAt,
+      Instant due,
+      List<String> eventIds,
+      int count,
+      Instant lastEventAt) {
+    this(key, startedAt, due, eventIds, count, lastEventAt, null);
   }
 
   /** A timer whose newest event is the one it started from. */

@@ -131,7 +131,7 @@ public final class VelocityDetector implements Detector {
           && fastest.speedKmh() > spec.maxSpeedKmh()
           && !track.coolingDown(fastest.to().time())) {
         track.coolUntil = KeyWindow.plus(fastest.to().time(), cooldown);
-        detection = Optional.of(detect(key, fastest));
+        detection = Optional.of(detect(key, fastest, event));
       }
     }
     keys.expireIdle();
@@ -186,7 +186,7 @@ public final class VelocityDetector implements Detector {
     return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 
-  private Detection detect(List<Object> key, Pair pair) {
+  private Detection detect(List<Object> key, Pair pair, Event arrived) {
     Map<String, Object> keyMap = GroupKeys.asMap(spec.groupBy(), key);
     List<String> eventIds = List.of(pair.from().eventId(), pair.to().eventId());
     Map<String, Object> values = new LinkedHashMap<>();
@@ -212,7 +212,8 @@ public final class VelocityDetector implements Detector {
         clock.instant(),
         rule.destinations(),
         rule.severity().yamlName(),
-        rule.labels());
+        rule.labels(),
+        EventSummary.of(arrived));
   }
 
   /** One geo fix of a key; {@code accuracyM} is 0 when not subtracted. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TimerQueueTest {
 
   private static PendingTimer timer(String key, long due) {
-    return new PendingTimer(List.of(key), 0, due, List.of("e-" + key));
+    return new PendingTimer(List.of(key), 0, due, List.of("e-" + key), null);
   }
 
   @Test

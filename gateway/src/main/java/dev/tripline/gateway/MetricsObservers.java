@@ -110,6 +110,11 @@ final class MetricsObservers {
     public void addressRefused(String destination, String reason) {
       metrics.deliveryAddressRefused(destination, reason);
     }
+
+    @Override
+    public void renderFailed(String destination) {
+      metrics.deliveryRenderFailed(destination);
+    }
   }
 
   /**

@@ -98,6 +98,7 @@ class DeliveryAdminGatewayTest {
     assertThat(attempt.getString("outcome")).isEqualTo("rejected");
     assertThat(attempt.getString("error")).isEqualTo("HTTP 400");
     assertThat(attempt.getLong("latencyMs")).isNotNull();
+    assertThat(attempt.getString("response")).isEqualTo(Receiver.REFUSAL);
 
     HttpResponse<Buffer> replayed = await(admin("POST", "/admin/deliveries/" + id + "/replay"));
     assertThat(replayed.statusCode()).isEqualTo(202);
@@ -113,6 +114,51 @@ class DeliveryAdminGatewayTest {
     JsonObject bulk =
         await(admin("POST", "/admin/deliveries/replay?destination=sink")).bodyAsJsonObject();
     assertThat(bulk.getInteger("replayed")).isZero();
+    // attempts by outcome, latency and dead letters, per destination
+    assertThat(metrics())
+        .contains("tripline_deliveries_total{destination=\"sink\",outcome=\"rejected\"} 1.0")
+        .contains("tripline_deliveries_total{destination=\"sink\",outcome=\"succeeded\"} 1.0")
+        .contains("tripline_delivery_latency_seconds_count{destination=\"sink\"} 2")
+        .contains("tripline_deliveries_dead_total{destination=\"sink\"} 1.0");
+  }
+
+  @Test
+  void should_replay_the_dead_letters_of_a_time_range_keeping_their_webhook_ids() throws Exception {
+    Instant before = Instant.now();
+    await(post(TimersGatewayTest.event("e1", "page", "u1", Instant.now())));
+    await(sink.first());
+    JsonObject dead =
+        await(
+            Polling.until(
+                vertx,
+                () -> jsonFuture("GET", "/admin/deliveries?status=dead&destination=sink"),
+                d -> d.getInteger("count") == 1));
+    String id = dead.getJsonArray("deliveries").getJsonObject(0).getString("id");
+
+    JsonObject earlier =
+        await(
+                admin(
+                    "POST",
+                    "/admin/deliveries/replay?from="
+                        + before.minusSeconds(7200)
+                        + "&to="
+                        + before.minusSeconds(3600)))
+            .bodyAsJsonObject();
+    assertThat(earlier.getInteger("replayed")).as("a range before it").isZero();
+
+    HttpResponse<Buffer> inRange =
+        await(
+            admin(
+                "POST",
+                "/admin/deliveries/replay?from="
+                    + before.minusSeconds(60)
+                    + "&to="
+                    + Instant.now().plusSeconds(60)));
+    assertThat(inRange.statusCode()).isEqualTo(202);
+    assertThat(inRange.bodyAsJsonObject().getJsonArray("ids")).containsExactly(id);
+    Receiver.Request again = await(sink.nth(2));
+    assertThat(again.headers().get("webhook-id")).isEqualTo(id);
+    assertThat(again.body()).isEqualTo(sink.requests.get(0).body());
   }
 
   @Test

@@ -637,8 +637,13 @@ class GatewayTest {
     receiver.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** An in-test webhook receiver that answers per attempt number and records what it got. */
+  /**
+   * An in-test webhook receiver that answers per attempt number and records what it got; a 4xx or
+   * 5xx answer carries {@link #REFUSAL} as its body.
+   */
   static final class Receiver {
+    static final String REFUSAL = "{\"error\":\"refused by the test receiver\"}";
+
     record Request(MultiMap headers, String body) {}
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -664,7 +669,12 @@ class GatewayTest {
                             Request received = new Request(request.headers(), body.toString());
                             requests.add(received);
                             int n = requests.size();
-                            request.response().setStatusCode(statusForAttempt.applyAsInt(n)).end();
+                            int status = statusForAttempt.applyAsInt(n);
+                            // a refusal says why, as real receivers do: the history keeps it
+                            request
+                                .response()
+                                .setStatusCode(status)
+                                .end(status >= 400 ? REFUSAL : "");
                             if (n <= waiting.size()) {
                               waiting.get(n - 1).tryComplete(received);
                             }

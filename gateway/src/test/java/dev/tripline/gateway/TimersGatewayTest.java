@@ -115,7 +115,8 @@ class TimersGatewayTest {
     await(
         post(
             batchOf(
-                event("c1", "add_to_cart", "u1", now.minus(Duration.ofMinutes(30))),
+                event("c1", "add_to_cart", "u1", now.minus(Duration.ofMinutes(30)))
+                    .put("properties", new JsonObject().put("sku", "A1")),
                 event("c2", "add_to_cart", "u2", now.plus(Duration.ofMinutes(5))))));
     MongoClient before = TestGateway.mongo(vertx, gateway);
     await(Polling.until(vertx, () -> before.count("timers", new JsonObject()), n -> n == 2L));
@@ -127,9 +128,17 @@ class TimersGatewayTest {
     start(later, CART_ABANDON);
     GatewayTest.Receiver.Request request = await(receiver.first());
 
-    assertThat(new JsonObject(request.body()).getJsonObject("key").getString("userId"))
-        .isEqualTo("u1");
+    JsonObject body = new JsonObject(request.body());
+    assertThat(body.getJsonObject("key").getString("userId")).isEqualTo("u1");
+    // the latest start's summary survived the restart with the timer
+    JsonObject latest = body.getJsonObject("events").getJsonObject("latest");
+    assertThat(latest.getString("id")).isEqualTo("c1");
+    assertThat(latest.getString("type")).isEqualTo("add_to_cart");
+    assertThat(latest.getString("userId")).isEqualTo("u1");
+    assertThat(latest.getJsonObject("properties").getString("sku")).isEqualTo("A1");
     MongoClient mongo = TestGateway.mongo(vertx, gateway);
+    JsonObject stored = await(mongo.findOne("detections", new JsonObject(), null));
+    assertThat(stored.getJsonObject("latestEvent").getString("id")).isEqualTo("c1");
     List<JsonObject> pending =
         await(Polling.until(vertx, () -> timers(mongo), list -> list.size() == 1));
     assertThat(pending.get(0).getJsonArray("key")).isEqualTo(new JsonArray().add("u2"));
@@ -179,6 +188,9 @@ class TimersGatewayTest {
     assertThat(body.getJsonObject("values").getString("missingTypes")).isEqualTo("begin_checkout");
     assertThat(body.getJsonObject("values").getInteger("stepsDone")).isEqualTo(2);
     assertThat(body.getJsonObject("events").getJsonArray("ids")).containsExactly("v1", "c1");
+    assertThat(body.getJsonObject("events").getJsonObject("latest").getString("id"))
+        .as("the latest step done, restored with the timer")
+        .isEqualTo("c1");
     assertThat(Instant.parse(body.getJsonObject("window").getString("end")).toEpochMilli())
         .as("the deadline: first step + within")
         .isEqualTo(now.minus(Duration.ofMinutes(50)).plus(Duration.ofHours(1)).toEpochMilli());

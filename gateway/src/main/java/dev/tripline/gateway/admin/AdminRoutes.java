@@ -165,6 +165,17 @@ public final class AdminRoutes {
                         "id",
                         null);
                   }
+                  if (!found.get().hasBody()) {
+                    throw new HttpException(
+                        409,
+                        "delivery "
+                            + id
+                            + " has no body to replay: it could not be rendered ("
+                            + found.get().lastError()
+                            + ")",
+                        "id",
+                        null);
+                  }
                   return deliverer.replay(id);
                 })
             .compose(replayed -> deliverer.delivery(id))

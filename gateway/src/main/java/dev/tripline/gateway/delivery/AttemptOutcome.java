@@ -17,7 +17,18 @@ public enum AttemptOutcome {
    * Any other answer (4xx, an unfollowed redirect, ...): the receiver will not accept this message,
    * so trying again would only repeat the refusal.
    */
-  REJECTED("rejected");
+  REJECTED("rejected"),
+  /**
+   * Not sent: the destination's host resolved to an address the {@link AddressGuard} refuses.
+   * Retrying cannot help until the configuration changes ({@code allow_private}, the URL, DNS), so
+   * the delivery is dead-lettered at once; the destination's health is not affected.
+   */
+  REFUSED("refused"),
+  /**
+   * Never sent: the body could not be rendered (a user template failed on the detection, or the
+   * format needs a person the detection does not name). Dead-lettered at creation, without a body.
+   */
+  RENDER_FAILED("render_failed");
 
   private final String wireName;
 

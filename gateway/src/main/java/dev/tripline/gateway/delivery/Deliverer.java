@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * but a share of the global {@link DeliveryOptions#maxConcurrentAttempts()} ceiling.
  *
  * <p>Every attempt resolves the destination's host itself, refuses addresses the {@link
- * AddressGuard} names unless the destination allows private addresses, connects to the checked
- * address (with the URL's host as {@code Host} header, TLS SNI and certificate name, so TLS
+ * AddressGuard} names unless the destination allows private addresses (a refused attempt is
+ * dead-lettered at once: retrying cannot help until the configuration changes), connects to the
+ * checked address (with the URL's host as {@code Host} header, TLS SNI and certificate name, so TLS
  * verification is unchanged), never follows redirects, and is bounded by the destination's timeout
  * for connect, idle and the whole exchange.
  *
@@ -251,15 +252,18 @@ public final class Deliverer {
       try {
         body = DeliveryPayloads.render(destination, detection, webhookId);
       } catch (RuntimeException e) {
-        // a user template reading a field this detection lacks: nothing sensible to send
-        LOG.warn(
-            "skip delivery, cannot render template [detection: {}, rule: {}, destination: {},"
-                + " error: {}]",
-            detection.id(),
-            detection.ruleId(),
-            destinationId,
-            e.getMessage());
-        observe(o -> o.renderFailed(destinationId));
+        // a user template reading a field this detection lacks, a tool's format without a person:
+        // nothing sensible to send, and retrying renders the same; dead-letter it, error recorded
+        planned.add(
+            Future.succeededFuture(
+                DeliveryRecord.renderFailed(
+                    webhookId,
+                    detection.id(),
+                    detection.ruleId(),
+                    destinationId,
+                    destination.displayUrl(),
+                    "cannot render body: " + e.getMessage(),
+                    now)));
         continue;
       }
       DeliveryRecord record =
@@ -355,6 +359,22 @@ public final class Deliverer {
                       record.ruleId(),
                       record.lastError());
                   observe(o -> o.capped(record.destination()));
+                  continue;
+                }
+                if (record.status() == DeliveryStatus.DEAD) {
+                  LOG.warn(
+                      "give up webhook, cannot render body [delivery: {}, detection: {},"
+                          + " destination: {}, rule: {}, error: {}]",
+                      record.id(),
+                      record.detectionId(),
+                      record.destination(),
+                      record.ruleId(),
+                      record.lastError());
+                  observe(
+                      o -> {
+                        o.renderFailed(record.destination());
+                        o.deadLettered(record.destination(), record.id(), record.attempts());
+                      });
                   continue;
                 }
                 Promise<DeliveryStatus> slot = slots.remove(record.id());
@@ -704,11 +724,18 @@ public final class Deliverer {
                         new AttemptRecord(at, status, outcome, latency, error, snippet.text()),
                         retryAfter));
               }
+              // a refused address cannot become acceptable by retrying: only a config change helps
+              AttemptOutcome outcome =
+                  ar.cause() instanceof RefusedAddressException
+                      ? AttemptOutcome.REFUSED
+                      : AttemptOutcome.RETRYABLE;
+              String error =
+                  outcome == AttemptOutcome.REFUSED
+                      ? ar.cause().getMessage()
+                      : describe(ar.cause());
               return Future.succeededFuture(
                   new Attempted(
-                      new AttemptRecord(
-                          at, null, AttemptOutcome.RETRYABLE, latency, describe(ar.cause())),
-                      Optional.empty()));
+                      new AttemptRecord(at, null, outcome, latency, error), Optional.empty()));
             })
         .compose(attempted -> finish(record, attempted.attempt(), attempted.retryAfter()));
   }
@@ -774,13 +801,13 @@ public final class Deliverer {
                     observe(o -> o.addressRefused(destination.id(), refusal.get()));
                     return Future.failedFuture(
                         new RefusedAddressException(
-                            "refused "
-                                + address.getHostAddress()
-                                + " ("
-                                + refusal.get()
-                                + " address) for host "
+                            "address refused: "
                                 + bare
-                                + "; set allow_private: true to deliver there"));
+                                + " resolves to a private address ("
+                                + refusal.get()
+                                + ": "
+                                + address.getHostAddress()
+                                + "); set allow_private: true to deliver there"));
                   }
                 }
               }
@@ -795,10 +822,11 @@ public final class Deliverer {
     if (lane == null) {
       return;
     }
+    // a refused address never reached the endpoint: it says nothing about its health
     boolean healthy =
         result.succeeded()
-            && AttemptOutcome.ofHttpStatus(result.result().statusCode())
-                != AttemptOutcome.RETRYABLE;
+            ? AttemptOutcome.ofHttpStatus(result.result().statusCode()) != AttemptOutcome.RETRYABLE
+            : result.cause() instanceof RefusedAddressException;
     if (lane.takeHalfOpened()) {
       observe(o -> o.breakerChanged(destinationId, CircuitBreaker.State.HALF_OPEN.wireName()));
     }
@@ -882,7 +910,7 @@ public final class Deliverer {
         status = DeliveryStatus.HELD;
         after = before.disabled() ? before : before.disable("HTTP 410 Gone", now);
       }
-      case REJECTED -> status = DeliveryStatus.DEAD;
+      case REJECTED, REFUSED, RENDER_FAILED -> status = DeliveryStatus.DEAD;
       default -> {
         after = before.failing(attempt.at());
         if (!after.disabled() && retry.shouldDisable(after.failingSince(), now)) {

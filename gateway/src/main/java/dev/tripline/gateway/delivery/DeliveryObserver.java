@@ -79,7 +79,8 @@ public interface DeliveryObserver {
 
   /**
    * An attempt was not sent: the destination's host resolved to an address the {@link AddressGuard}
-   * refuses.
+   * refuses. The delivery is dead-lettered ({@link #attempted} with {@link AttemptOutcome#REFUSED},
+   * then {@link #deadLettered}).
    *
    * @param destination the destination id
    * @param reason the address class, e.g. {@code loopback}
@@ -93,8 +94,10 @@ public interface DeliveryObserver {
   String CAP_STORE_FAILED = "cap_store_failed";
 
   /**
-   * A detection was not delivered to {@code destination} because the destination's template failed
-   * on it (it reads a key field the detection lacks, say); logged with the field.
+   * A detection was not delivered to {@code destination} because its body could not be rendered:
+   * the destination's template failed on it (it reads a key field the detection lacks, say), or the
+   * format needs a person the detection does not name. The delivery is stored dead with the error
+   * in its history; {@link #deadLettered} is told too.
    */
   default void renderFailed(String destination) {}
 }

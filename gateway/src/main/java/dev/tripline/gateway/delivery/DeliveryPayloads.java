@@ -1,6 +1,7 @@
 package dev.tripline.gateway.delivery;
 
 import dev.tripline.detectors.Detection;
+import dev.tripline.detectors.EventSummary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -18,7 +19,8 @@ public final class DeliveryPayloads {
    * The body of {@code detection} for {@code destination}, in its format or from its template.
    *
    * @throws IllegalStateException when the destination's template fails on this detection (a key
-   *     field it reads is missing, say), naming the template field
+   *     field it reads is missing, say), naming the template field, or when its format needs a
+   *     person the detection does not name
    */
   public static String render(Destination destination, Detection detection, String webhookId) {
     return destination.template().isPresent()
@@ -31,6 +33,8 @@ public final class DeliveryPayloads {
    * webhook-id}.
    *
    * @throws IllegalArgumentException for {@link PayloadFormat#TEMPLATE}, which needs a destination
+   * @throws IllegalStateException when the format needs a person the detection does not name
+   *     (klaviyo, braze, customerio)
    */
   public static String render(PayloadFormat format, Detection detection, String webhookId) {
     return switch (format) {
@@ -41,7 +45,7 @@ public final class DeliveryPayloads {
       case SEGMENT_TRACK -> TrackPayloads.segmentTrack(detection, webhookId).encode();
       case KLAVIYO -> TrackPayloads.klaviyo(detection, webhookId).encode();
       case BRAZE -> TrackPayloads.braze(detection).encode();
-      case CUSTOMERIO -> TrackPayloads.customerIo(detection).encode();
+      case CUSTOMERIO -> TrackPayloads.customerIo(detection, webhookId).encode();
     };
   }
 
@@ -57,14 +61,18 @@ public final class DeliveryPayloads {
    *  "window":{"start":"2026-11-21T10:29:00Z","end":"2026-11-21T10:30:00.123Z"},
    *  "count":20,
    *  "values":{"count":20},
-   *  "events":{"first":"evt_01","last":"evt_20","ids":["evt_01","...","evt_20"]},
+   *  "events":{"first":"evt_01","last":"evt_20","ids":["evt_01","...","evt_20"],
+   *            "latest":{"id":"evt_20","source":"web","type":"signup",
+   *                      "timestamp":"2026-11-21T10:30:00.123Z","userId":"u123",
+   *                      "ip":"203.0.113.7","properties":{"plan":"free"}}},
    *  "detectedAt":"2026-11-21T10:30:00.140Z"}
    * }</pre>
    *
    * Times are ISO-8601 UTC; {@code key} keeps the rule's group-by order; {@code events.ids} lists
    * at most {@link Detection#MAX_EVENT_IDS} ids, oldest first; {@code values} holds what made the
    * rule fire (for a velocity rule: {@code speedKmh}, {@code distanceM}, {@code seconds}, {@code
-   * fromLat}, {@code fromLon}, {@code toLat}, {@code toLon}).
+   * fromLat}, {@code fromLon}, {@code toLat}, {@code toLon}); {@code events.latest} is the bounded
+   * summary of the latest event ({@link EventSummary}), left out for a detection that has none.
    */
   public static String standard(Detection detection) {
     JsonObject body =
@@ -93,7 +101,15 @@ public final class DeliveryPayloads {
                     .put("last", detection.lastEventId())
                     .put("ids", new JsonArray(detection.eventIds())))
             .put("detectedAt", iso(detection.detectedAt()));
+    detection
+        .latest()
+        .ifPresent(latest -> body.getJsonObject("events").put("latest", summary(latest)));
     return body.encode();
+  }
+
+  /** The latest event's summary as JSON, in {@link EventSummary#asMap} order. */
+  static JsonObject summary(EventSummary latest) {
+    return new JsonObject(latest.asMap());
   }
 
   static String iso(Instant instant) {

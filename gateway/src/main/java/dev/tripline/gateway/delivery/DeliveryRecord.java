@@ -1,5 +1,6 @@
 package dev.tripline.gateway.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +95,40 @@ public record DeliveryRecord(
         updatedAt,
         reason,
         history);
+  }
+
+  /**
+   * A new delivery whose body could not be rendered: {@link DeliveryStatus#DEAD} at once, with an
+   * empty body (there is nothing to send or replay) and the failure as its only attempt, so that
+   * operators see the error in its history.
+   */
+  public static DeliveryRecord renderFailed(
+      String id,
+      String detectionId,
+      String ruleId,
+      String destination,
+      String url,
+      String error,
+      Instant now) {
+    return new DeliveryRecord(
+        id,
+        detectionId,
+        ruleId,
+        destination,
+        url,
+        "",
+        DeliveryStatus.DEAD,
+        1,
+        null,
+        now,
+        now,
+        error,
+        List.of(new AttemptRecord(now, null, AttemptOutcome.RENDER_FAILED, Duration.ZERO, error)));
+  }
+
+  /** Whether this delivery has a body to send: not when rendering it failed. */
+  public boolean hasBody() {
+    return !body.isEmpty();
   }
 
   /**

@@ -97,6 +97,9 @@ public interface DeliveryStore {
    * {@link DeliveryStatus#CAPPED}) pending again, due at {@code at}, with its body, id and history
    * kept and its attempt count starting over (so it gets the whole retry schedule again).
    *
+   * <p>A delivery without a body (its rendering failed, see {@link DeliveryRecord#renderFailed}) is
+   * not replayed.
+   *
    * @return whether a finished delivery with that id was found and made pending
    */
   default Future<Boolean> replay(String id, Instant at) {

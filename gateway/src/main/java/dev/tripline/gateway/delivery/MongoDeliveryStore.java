@@ -240,6 +240,8 @@ public final class MongoDeliveryStore implements DeliveryStore {
     JsonObject filter =
         new JsonObject()
             .put("_id", id)
+            // a delivery whose body could not be rendered has nothing to send
+            .put("body", new JsonObject().put("$ne", ""))
             .put(
                 "status",
                 new JsonObject()

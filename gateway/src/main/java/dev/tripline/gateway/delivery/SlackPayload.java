@@ -1,6 +1,7 @@
 package dev.tripline.gateway.delivery;
 
 import dev.tripline.detectors.Detection;
+import dev.tripline.detectors.EventSummary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.StringJoiner;
 
 /**
  * The {@code slack} body: an incoming-webhook message whose {@code text} is the notification's
- * fallback and whose blocks show the rule, severity, key, count, measurements and provenance.
+ * fallback and whose blocks show the rule, severity, key, count, measurements, the latest event
+ * (type, id, time, user, ip, geo) and provenance.
  *
  * <p>Key and values come from events, so from whoever sent them: they are escaped for Slack's
  * mrkdwn ({@code &}, {@code <}, {@code >}), so that an event cannot inject a link or a mention, and
@@ -44,6 +46,7 @@ final class SlackPayload {
     if (!detection.labels().isEmpty()) {
       fields.add(field("Labels", describe(detection.labels())));
     }
+    detection.latest().ifPresent(latest -> fields.add(field("Latest event", describe(latest))));
     String context =
         "detection `"
             + escape(detection.id())
@@ -97,6 +100,28 @@ final class SlackPayload {
     return new JsonObject()
         .put("type", "mrkdwn")
         .put("text", "*" + label + "*\n" + cut(escape(value), MAX_FIELD));
+  }
+
+  /**
+   * {@code add_to_cart evt_01 at 2026-11-21T10:00:00Z, userId=u123, ip=203.0.113.7}: who did what
+   * and when, not yet escaped; the properties are left to the other formats.
+   */
+  private static String describe(EventSummary latest) {
+    StringJoiner joined = new StringJoiner(", ");
+    joined.add(latest.type() + " " + latest.id() + " at " + latest.timestamp());
+    if (latest.userId() != null) {
+      joined.add("userId=" + latest.userId());
+    }
+    if (latest.anonymousId() != null) {
+      joined.add("anonymousId=" + latest.anonymousId());
+    }
+    if (latest.ip() != null) {
+      joined.add("ip=" + latest.ip());
+    }
+    if (latest.geo() != null) {
+      joined.add("geo=" + latest.geo().lat() + "," + latest.geo().lon());
+    }
+    return joined.toString();
   }
 
   /** {@code a=1, b=2}, in the map's order, not yet escaped. */

@@ -21,8 +21,9 @@
  * {@code standard} document, a Slack message ({@link dev.tripline.gateway.delivery.SlackPayload}),
  * a Segment, Klaviyo, Braze or Customer.io event ({@link
  * dev.tripline.gateway.delivery.TrackPayloads}) or the destination's own CEL {@link
- * dev.tripline.gateway.delivery.PayloadTemplate}. It may carry two secrets while rotating (each
- * signs) and further headers (API keys), whose values are never logged or stored.
+ * dev.tripline.gateway.delivery.PayloadTemplate}; every body carries the detection's summary of its
+ * latest event ({@link dev.tripline.detectors.EventSummary}). It may carry two secrets while
+ * rotating (each signs) and further headers (API keys), whose values are never logged or stored.
  *
  * <p>Knobs and defaults:
  *
@@ -33,9 +34,11 @@
  *       then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h), ±20 % jitter, {@code
  *       Retry-After} obeyed up to 1 h; 2xx succeeds; 5xx, 408, 429, timeouts and connection errors
  *       are retried; 410 disables the destination (its deliveries are held until it is enabled), as
- *       does failing for 5 days without a success; any other answer is dead at once. A destination
- *       may set its own schedule and disable-after ({@link
- *       dev.tripline.gateway.delivery.DestinationRetry});
+ *       does failing for 5 days without a success; any other answer is dead at once, and so is an
+ *       attempt to an address the {@link dev.tripline.gateway.delivery.AddressGuard} refuses (not
+ *       sent, not retried) and a delivery whose body cannot be rendered (stored dead, without a
+ *       body, the error in its history). A destination may set its own schedule and disable-after
+ *       ({@link dev.tripline.gateway.delivery.DestinationRetry});
  *   <li>{@link dev.tripline.gateway.delivery.DeliveryOptions}: poll every 1 s, at most 32 attempts
  *       in flight;
  *   <li>{@link dev.tripline.gateway.delivery.MongoDeliveryStore}: collection {@code deliveries}, 10

@@ -64,7 +64,8 @@ public final class MongoDetectionStore implements DetectionStore {
         .put("firstEventId", d.firstEventId())
         .put("lastEventId", d.lastEventId())
         .put("detectedAt", date(d.detectedAt()))
-        .put("destinations", new JsonArray(d.destinations()));
+        .put("destinations", new JsonArray(d.destinations()))
+        .put("latestEvent", d.latest().map(e -> new JsonObject(e.asMap())).orElse(null));
   }
 
   private static JsonObject date(Instant instant) {

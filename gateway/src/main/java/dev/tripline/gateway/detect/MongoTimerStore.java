@@ -1,6 +1,7 @@
 package dev.tripline.gateway.detect;
 
 import dev.tripline.detectors.DetectionEngine;
+import dev.tripline.detectors.EventSummary;
 import dev.tripline.detectors.TimerState;
 import dev.tripline.rules.Rule;
 import io.vertx.core.Context;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>Document: {@code _id} = rule id + {@code "|"} + the key as a JSON array; {@code rule}, {@code
  * version}, {@code fingerprint} (a restore takes only timers of the same rule definition), {@code
  * key}, {@code startedAt}, {@code due} and {@code lastEventAt} (epoch milliseconds), {@code
- * eventIds}, {@code count}. A document without {@code lastEventAt} (written before it existed)
- * reads as one whose newest event is its start.
+ * eventIds}, {@code count}, {@code latest} (the bounded summary of the newest event, {@link
+ * EventSummary#asMap}). A document without {@code lastEventAt} (written before it existed) reads as
+ * one whose newest event is its start; one without {@code latest}, or with a malformed one, as a
+ * timer without a summary (its detection then carries none).
  */
 public final class MongoTimerStore {
 
@@ -285,7 +288,8 @@ public final class MongoTimerStore {
         .put("due", timer.due().toEpochMilli())
         .put("lastEventAt", timer.lastEventAt().toEpochMilli())
         .put("eventIds", new JsonArray(new ArrayList<>(timer.eventIds())))
-        .put("count", timer.count());
+        .put("count", timer.count())
+        .put("latest", timer.latest() == null ? null : new JsonObject(timer.latest().asMap()));
   }
 
   static TimerState fromDocument(JsonObject doc) {
@@ -299,6 +303,40 @@ public final class MongoTimerStore {
         Instant.ofEpochMilli(doc.getLong("due")),
         eventIds,
         doc.getInteger("count"),
-        lastEventAt == null ? startedAt : Instant.ofEpochMilli(lastEventAt));
+        lastEventAt == null ? startedAt : Instant.ofEpochMilli(lastEventAt),
+        latest(doc));
+  }
+
+  /** A stored document as plain maps and lists, nested ones included. */
+  private static Map<String, Object> plain(JsonObject object) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    object.forEach(entry -> map.put(entry.getKey(), plainValue(entry.getValue())));
+    return map;
+  }
+
+  private static Object plainValue(Object value) {
+    if (value instanceof JsonObject object) {
+      return plain(object);
+    }
+    if (value instanceof JsonArray array) {
+      return array.stream().map(MongoTimerStore::plainValue).toList();
+    }
+    return value;
+  }
+
+  /** The stored summary, or null when there is none or it cannot be read (it is optional). */
+  private static EventSummary latest(JsonObject doc) {
+    if (!(doc.getValue("latest") instanceof JsonObject latest)) {
+      return null;
+    }
+    try {
+      return EventSummary.fromMap(plain(latest));
+    } catch (RuntimeException e) {
+      log.warn(
+          "drop unreadable event summary of timer [id: {}, cause: {}]",
+          doc.getValue("_id"),
+          e.toString());
+      return null;
+    }
   }
 }

@@ -244,6 +244,17 @@ public final class GatewayMetrics {
         .increment();
   }
 
+  public void deliveryRenderFailed(String destination) {
+    Counter.builder("tripline.deliveries.render.failed")
+        .description(
+            "Deliveries dead-lettered at creation because their body could not be rendered (a"
+                + " template failed, or the format needs a person the detection does not name), by"
+                + " destination")
+        .tag("destination", destination)
+        .register(registry)
+        .increment();
+  }
+
   public void deliveryAddressRefused(String destination, String reason) {
     Counter.builder("tripline.deliveries.refused.address")
         .description(

@@ -45,6 +45,8 @@ class DelivererAddressGuardTest {
   private MongoDeliveryStore store;
   private WebClient client;
   private final List<String> refused = new CopyOnWriteArrayList<>();
+  private final List<String> dead = new CopyOnWriteArrayList<>();
+  private final List<String> outcomes = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startServer() {
@@ -100,6 +102,16 @@ class DelivererAddressGuardTest {
           public void addressRefused(String destination, String reason) {
             refused.add(destination + ": " + reason);
           }
+
+          @Override
+          public void deadLettered(String destination, String deliveryId, int attempts) {
+            dead.add(destination + " " + deliveryId);
+          }
+
+          @Override
+          public void attempted(String destination, AttemptOutcome outcome, Duration latency) {
+            outcomes.add(destination + " " + outcome.wireName());
+          }
         },
         resolver);
   }
@@ -148,12 +160,23 @@ class DelivererAddressGuardTest {
                         record -> {
                           assertThat(lookups).containsExactly("hooks.example");
                           assertThat(receiver.received()).isEmpty();
-                          assertThat(record.status()).isEqualTo(DeliveryStatus.PENDING);
+                          // retrying cannot help until the configuration changes: dead at once
+                          assertThat(record.status()).isEqualTo(DeliveryStatus.DEAD);
                           assertThat(record.lastError())
-                              .contains("refused")
-                              .contains("host hooks.example")
-                              .contains("allow_private");
+                              .startsWith(
+                                  "address refused: hooks.example resolves to a private address")
+                              .contains("allow_private")
+                              .doesNotContain("/hook");
+                          assertThat(record.history())
+                              .singleElement()
+                              .satisfies(
+                                  attempt -> {
+                                    assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.REFUSED);
+                                    assertThat(attempt.httpStatus()).isNull();
+                                  });
                           assertThat(refused).hasSize(1);
+                          assertThat(dead).containsExactly("crm " + WEBHOOK_ID);
+                          assertThat(outcomes).containsExactly("crm refused");
                           return null;
                         }))
         .onComplete(ctx.succeedingThenComplete());
@@ -170,7 +193,10 @@ class DelivererAddressGuardTest {
                         stub(new ArrayList<>(), "93.184.215.14", "10.0.0.7"))))
         .map(
             record -> {
-              assertThat(record.lastError()).contains("refused 10.0.0.7 (private address)");
+              assertThat(record.lastError())
+                  .isEqualTo(
+                      "address refused: hooks.example resolves to a private address (private:"
+                          + " 10.0.0.7); set allow_private: true to deliver there");
               return null;
             })
         .onComplete(ctx.succeedingThenComplete());
@@ -186,8 +212,11 @@ class DelivererAddressGuardTest {
                     .map(
                         record -> {
                           assertThat(receiver.received()).isEmpty();
+                          assertThat(record.status()).isEqualTo(DeliveryStatus.DEAD);
                           assertThat(record.lastError())
-                              .contains("refused 127.0.0.1 (loopback address)");
+                              .startsWith(
+                                  "address refused: 127.0.0.1 resolves to a private address"
+                                      + " (loopback: 127.0.0.1)");
                           return null;
                         }))
         .onComplete(ctx.succeedingThenComplete());

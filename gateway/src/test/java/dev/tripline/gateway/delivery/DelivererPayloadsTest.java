@@ -247,7 +247,7 @@ class DelivererPayloadsTest {
   }
 
   @Test
-  void should_skip_a_destination_whose_template_fails_and_deliver_to_the_others(
+  void should_dead_letter_a_delivery_whose_template_fails_with_the_error_and_deliver_the_others(
       VertxTestContext ctx) {
     Detection both = Detections.detection("det_2", "crm", "mail");
     Receiver.start(vertx)
@@ -274,21 +274,45 @@ class DelivererPayloadsTest {
               return deliverer
                   .submit(both)
                   .compose(ignored -> deliverer.whenIdle())
-                  .compose(ignored -> mongo.find("deliveries", new JsonObject()))
-                  .map(
-                      documents -> {
+                  .compose(ignored -> store.find(WebhookIds.of("det_2", "crm")))
+                  .compose(
+                      crmDelivery -> {
                         assertThat(receiver.received()).hasSize(1);
-                        assertThat(documents)
+                        DeliveryRecord dead = crmDelivery.orElseThrow();
+                        assertThat(dead.status()).isEqualTo(DeliveryStatus.DEAD);
+                        assertThat(dead.hasBody()).isFalse();
+                        assertThat(dead.lastError())
+                            .startsWith("cannot render body: template.email:")
+                            .contains("detection.key.email");
+                        assertThat(dead.history())
                             .singleElement()
-                            .extracting(d -> d.getString("destination"))
-                            .isEqualTo("mail");
+                            .satisfies(
+                                attempt -> {
+                                  assertThat(attempt.outcome())
+                                      .isEqualTo(AttemptOutcome.RENDER_FAILED);
+                                  assertThat(attempt.error()).isEqualTo(dead.lastError());
+                                  assertThat(attempt.httpStatus()).isNull();
+                                });
                         assertThat(logs.list)
                             .extracting(ILoggingEvent::getFormattedMessage)
                             .anySatisfy(
                                 message ->
                                     assertThat(message)
-                                        .startsWith("skip delivery, cannot render template")
+                                        .startsWith("give up webhook, cannot render body")
                                         .contains("destination: crm", "template.email"));
+                        // nothing to send: a replay finds no body and leaves it dead
+                        return deliverer
+                            .replay(dead.id())
+                            .compose(
+                                replayed -> {
+                                  assertThat(replayed).isFalse();
+                                  return store.find(WebhookIds.of("det_2", "mail"));
+                                });
+                      })
+                  .map(
+                      mailDelivery -> {
+                        assertThat(mailDelivery.orElseThrow().status())
+                            .isEqualTo(DeliveryStatus.SUCCEEDED);
                         return null;
                       });
             })

@@ -314,6 +314,71 @@ class DelivererTest {
   }
 
   @Test
+  void should_cut_off_an_answer_that_trickles_in_at_the_whole_request_timeout(
+      VertxTestContext ctx) {
+    // a byte every 50 ms: the idle timeout (300 ms) never fires, only the bound on the whole
+    // exchange ends the attempt
+    vertx
+        .createHttpServer()
+        .requestHandler(
+            request -> {
+              request.response().setChunked(true).setStatusCode(200).write("x");
+              long timer =
+                  vertx.setPeriodic(
+                      50,
+                      id -> {
+                        if (!request.response().closed()) {
+                          request.response().write("x");
+                        }
+                      });
+              request.connection().closeHandler(closed -> vertx.cancelTimer(timer));
+            })
+        .listen(0, "127.0.0.1")
+        .compose(
+            server -> {
+              Destination slow =
+                  Destination.of(
+                          "crm",
+                          "http://127.0.0.1:" + server.actualPort() + "/hook",
+                          SECRET,
+                          Duration.ofMillis(300),
+                          "standard")
+                      .withAllowPrivate(true);
+              Deliverer deliverer =
+                  new Deliverer(
+                      vertx,
+                      client,
+                      store,
+                      new InMemoryCapStore(),
+                      Map.of("crm", slow),
+                      DeliveryOptions.defaults().withRetry(RETRY),
+                      clock,
+                      observer);
+              return deliverer
+                  .submit(DETECTION)
+                  .compose(ignored -> deliverer.whenIdle())
+                  .compose(ignored -> stored())
+                  .eventually(() -> server.close());
+            })
+        .map(
+            record -> {
+              assertThat(record.status()).isEqualTo(DeliveryStatus.PENDING);
+              assertThat(record.history())
+                  .singleElement()
+                  .satisfies(
+                      attempt -> {
+                        assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.RETRYABLE);
+                        assertThat(attempt.error()).startsWith("timeout");
+                        assertThat(attempt.latency())
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(300))
+                            .isLessThan(Duration.ofSeconds(5));
+                      });
+              return null;
+            })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void should_retry_when_the_destination_refuses_connections(VertxTestContext ctx) {
     Receiver.start(vertx)
         .compose(

@@ -3,6 +3,8 @@ package dev.tripline.gateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tripline.detectors.Detection;
+import dev.tripline.detectors.EventSummary;
+import dev.tripline.rules.Event;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +54,28 @@ class PayloadExamplesTest {
         Instant.parse("2026-11-21T10:30:00.250Z"),
         List.of("klaviyo"),
         "medium",
-        Map.of("team", "growth"));
+        Map.of("team", "growth"),
+        EventSummary.of(
+            new Event(
+                "evt_01J9ZK4",
+                "web",
+                "add_to_cart",
+                Instant.parse("2026-11-21T10:00:00Z"),
+                "u123",
+                "a-77",
+                "203.0.113.7",
+                new Event.Geo(37.56, 126.97, 30.0),
+                properties(),
+                Map.of("userAgent", "Mozilla/5.0"),
+                Instant.parse("2026-11-21T10:00:00.140Z"))));
+  }
+
+  private static Map<String, Object> properties() {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("cartId", "c9");
+    properties.put("sku", "A1");
+    properties.put("price", 19.9);
+    return properties;
   }
 
   static Map<String, String> readmeExamples() throws IOException {

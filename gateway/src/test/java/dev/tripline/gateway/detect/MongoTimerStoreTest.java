@@ -6,8 +6,10 @@ import de.bwaldvogel.mongo.MongoServer;
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.detectors.EventSummary;
 import dev.tripline.detectors.TimerState;
 import dev.tripline.gateway.delivery.TestMongo;
+import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.RuleLoader;
 import io.vertx.core.Future;
@@ -18,6 +20,7 @@ import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +185,48 @@ class MongoTimerStoreTest {
 
     assertThat(MongoTimerStore.fromDocument(document)).isEqualTo(timer("u1", 1));
     assertThat(MongoTimerStore.fromDocument(document).lastEventAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void should_restore_a_timer_with_the_summary_of_its_latest_event() throws Exception {
+    EventSummary latest =
+        EventSummary.of(
+            new Event(
+                "e-u1",
+                "web",
+                "add_to_cart",
+                T0,
+                "u1",
+                "a-7",
+                "203.0.113.7",
+                new Event.Geo(37.56, 126.97, 30.0),
+                Map.of("sku", "A1", "qty", 2L, "price", 19.9),
+                Map.of(),
+                T0));
+    TimerState withSummary =
+        new TimerState(List.of("u1"), T0, T0.plusSeconds(3600), List.of("e-u1"), 1, T0, latest);
+    await(
+        onContext(
+            () -> {
+              store.saved(cart, withSummary);
+              return store.drain();
+            }));
+    DetectionEngine engine =
+        new DetectionEngine(
+            List.of(cart), InstantSource.system(), DetectorLimits.defaults(), EngineObserver.NOOP);
+
+    assertThat(await(onContext(() -> store.restore(engine)))).isEqualTo(1);
+    assertThat(engine.timers("cart")).containsExactly(withSummary);
+  }
+
+  @Test
+  void should_read_a_timer_stored_without_a_summary_or_with_a_malformed_one_as_one_without() {
+    JsonObject document = MongoTimerStore.toDocument(cart, timer("u1", 1));
+    document.remove("latest");
+    assertThat(MongoTimerStore.fromDocument(document)).isEqualTo(timer("u1", 1));
+
+    document.put("latest", new JsonObject().put("id", "e-u1"));
+    assertThat(MongoTimerStore.fromDocument(document).latest()).isNull();
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {
