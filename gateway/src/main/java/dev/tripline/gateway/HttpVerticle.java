@@ -4,12 +4,15 @@ import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.ClientIpResolver;
+import dev.tripline.handlers.CloudEventsRoutes;
 import dev.tripline.handlers.HealthHandler;
 import dev.tripline.handlers.IdGenerator;
 import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.ReadinessHandler;
+import dev.tripline.handlers.StreamRoutes;
+import dev.tripline.handlers.access.IngestAccess;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -78,15 +81,16 @@ final class HttpVerticle extends VerticleBase {
                 ctx.response()
                     .putHeader("content-type", PROMETHEUS_TEXT)
                     .end(with.registry().scrape()));
-    new IngestRoutes(
-            vertx,
-            with.ingest(),
-            limits,
-            ClientIpResolver.trusting(config.http().trustedProxies()),
-            new MetricsObservers.Ingest(with.metrics()),
-            clock,
-            IdGenerator.timeOrdered(clock))
+    ClientIpResolver clientIps = ClientIpResolver.trusting(config.http().trustedProxies());
+    MetricsObservers.Ingest observer = new MetricsObservers.Ingest(with.metrics());
+    IdGenerator ids = IdGenerator.timeOrdered(clock);
+    IngestAccess access = IngestAccess.open();
+    // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
+    new CloudEventsRoutes(vertx, with.ingest(), limits, clientIps, observer, clock, ids, access)
         .mount(router);
+    new StreamRoutes(vertx, with.ingest(), limits, clientIps, observer, clock, ids, access)
+        .mount(router);
+    new IngestRoutes(vertx, with.ingest(), limits, clientIps, observer, clock, ids).mount(router);
     with.admin().ifPresent(admin -> admin.mount(router));
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
