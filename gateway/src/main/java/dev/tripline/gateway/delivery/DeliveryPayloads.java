@@ -42,6 +42,7 @@ public final class DeliveryPayloads {
       case KLAVIYO -> TrackPayloads.klaviyo(detection, webhookId).encode();
       case BRAZE -> TrackPayloads.braze(detection).encode();
       case CUSTOMERIO -> TrackPayloads.customerIo(detection).encode();
+      case CLOUDEVENTS -> CloudEventsPayload.of(detection, webhookId);
     };
   }
 
