@@ -2,6 +2,7 @@ package dev.tripline.handlers;
 
 import dev.tripline.handlers.access.IngestAccess;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
@@ -68,18 +69,25 @@ public final class CloudEventsRoutes {
             limits,
             access);
     router.post(PATH).handler(handler::admit);
-    router
-        .post(PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-        .handler(handler);
+    withBody(router.post(PATH), handler);
     for (String type : new String[] {CloudEventsHandler.STRUCTURED, CloudEventsHandler.BATCH}) {
       router.post(IngestRoutes.EVENTS_PATH).consumes(type).handler(handler::admit);
-      router
-          .post(IngestRoutes.EVENTS_PATH)
-          .consumes(type)
-          .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-          .handler(handler);
+      withBody(router.post(IngestRoutes.EVENTS_PATH).consumes(type), handler);
     }
     return router;
+  }
+
+  private void withBody(Route route, CloudEventsHandler handler) {
+    route
+        .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(handler)
+        // only the body handler fails with a bare 413 (a chunked body that grew past the limit)
+        .failureHandler(
+            ctx -> {
+              if (ctx.statusCode() == 413 && !(ctx.failure() instanceof HttpException)) {
+                observer.rejected(RejectReason.TOO_LARGE.tag());
+              }
+              ctx.next();
+            });
   }
 }

@@ -54,6 +54,9 @@ final class StreamSession {
   private int authFailures;
   private long authTimer = -1;
 
+  /** A policy close was asked for: frames still arriving before it completes are dropped. */
+  private boolean policyClosed;
+
   private int inFlight;
   private boolean paused;
   private boolean closed;
@@ -95,6 +98,7 @@ final class StreamSession {
                 authTimer = -1;
                 if (source == null && !closed) {
                   LOG.debug("close unauthenticated stream [client: {}]", clientIp);
+                  policyClosed = true;
                   ws.close(POLICY_VIOLATION, "authentication timeout");
                 }
               });
@@ -123,6 +127,9 @@ final class StreamSession {
   }
 
   void onText(String text) {
+    if (policyClosed) {
+      return;
+    }
     Object seq = null;
     List<Event> events;
     try {
@@ -204,6 +211,7 @@ final class StreamSession {
   private void authFailed() {
     if (++authFailures >= auth.maxFailures() && !closed) {
       LOG.debug("close stream after failed authentication [client: {}]", clientIp);
+      policyClosed = true;
       ws.close(POLICY_VIOLATION, "authentication failed");
     }
   }

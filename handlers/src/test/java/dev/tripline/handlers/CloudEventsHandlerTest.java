@@ -357,6 +357,19 @@ class CloudEventsHandlerTest {
   }
 
   @Test
+  void should_answer_413_to_a_body_over_the_limit() throws Exception {
+    JsonObject event = new JsonObject(structured(order("o-9")));
+    event.put("data", new JsonObject().put("blob", "x".repeat(TestServers.LIMITS.maxBodyBytes())));
+
+    HttpResponse<Buffer> response =
+        post(CloudEventsRoutes.PATH, JsonFormat.CONTENT_TYPE, event.encode());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(observer.rejected).containsExactly("too_large");
+    assertThat(store.calls).isEmpty();
+  }
+
+  @Test
   void should_accept_structured_cloudevents_on_the_events_path_too() throws Exception {
     HttpResponse<Buffer> structured =
         post(IngestRoutes.EVENTS_PATH, JsonFormat.CONTENT_TYPE, structured(order("o-9")));
