@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * proxies that break WebSockets. Every SockJS message is one stream frame and gets the same answers
  * (acks, errors, {@code authenticated}); authentication, backpressure and limits are the same. The
  * {@code Authorization} header of the session's first request counts as the upgrade's; a refused
- * one is answered with an error frame and the session closed (1008), as a SockJS session cannot be
- * refused with a status.
+ * one is answered with an error frame and the session closed, as a SockJS session cannot be refused
+ * with a status.
  */
 final class SockJsStream implements Handler<SockJSSocket> {
 

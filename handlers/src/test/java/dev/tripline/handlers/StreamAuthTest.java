@@ -137,7 +137,8 @@ class StreamAuthTest {
     if (authorization != null) {
       options.addHeader("Authorization", authorization);
     }
-    return new Client(await(wsClient.connect(options)));
+    // handlers are set on the event loop as the socket opens: no message can come before them
+    return await(wsClient.connect(options).map(Client::new));
   }
 
   private static final String EVENT = "{\"seq\":1,\"type\":\"page_view\",\"id\":\"e1\"}";
@@ -301,6 +302,46 @@ class StreamAuthTest {
     assertThat(open.bodyAsString()).isEqualTo("o\n");
     assertThat(send.statusCode()).isEqualTo(204);
     assertThat(sockJsMessages(poll.bodyAsString().trim())).containsExactly(ack(1, 0));
+  }
+
+  @Test
+  void should_take_the_write_key_from_the_first_sockjs_request(Vertx vertx) throws Exception {
+    start(vertx, KEYED, StreamAuth.DEFAULTS);
+    String session = StreamRoutes.SOCKJS_PATH + "/000/xhrsess2";
+
+    await(
+        client
+            .post(port, "127.0.0.1", session + "/xhr")
+            .putHeader("Authorization", "Bearer k-web")
+            .send());
+    await(
+        client
+            .post(port, "127.0.0.1", session + "/xhr_send")
+            .putHeader("Content-Type", "text/plain")
+            .sendBuffer(Buffer.buffer(new JsonArray().add(EVENT).encode())));
+    HttpResponse<Buffer> poll = await(client.post(port, "127.0.0.1", session + "/xhr").send());
+
+    assertThat(sockJsMessages(poll.bodyAsString().trim())).containsExactly(ack(1, 0));
+    assertThat(store.stored).containsOnlyKeys("web\u0000e1");
+  }
+
+  @Test
+  void should_refuse_an_unknown_key_on_the_first_sockjs_request(Vertx vertx) throws Exception {
+    start(vertx, KEYED, StreamAuth.DEFAULTS);
+
+    Client client = connect(StreamRoutes.SOCKJS_PATH + "/000/wssess03/websocket", "Bearer wrong");
+
+    assertThat(client.message(1)).isEqualTo("o");
+    assertThat(sockJsMessages(client.message(2)))
+        .containsExactly(
+            new JsonObject()
+                .put("type", "error")
+                .put("error", "unknown write key")
+                .put("field", "authorization"));
+    // Vert.x's SockJS sessions close with c[3000,"Go away!"] whatever the status asked for
+    assertThat(client.message(3)).startsWith("c[");
+    client.closed();
+    assertThat(store.calls).isEmpty();
   }
 
   /** The stream answers inside a SockJS {@code a[...]} frame. */
