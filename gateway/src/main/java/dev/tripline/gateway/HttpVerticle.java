@@ -4,12 +4,14 @@ import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.ClientIpResolver;
+import dev.tripline.handlers.CloudEventsRoutes;
 import dev.tripline.handlers.HealthHandler;
 import dev.tripline.handlers.IdGenerator;
 import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.ReadinessHandler;
+import dev.tripline.handlers.StreamRoutes;
 import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.segment.Profiles;
 import dev.tripline.handlers.segment.SegmentRoutes;
@@ -84,14 +86,15 @@ final class HttpVerticle extends VerticleBase {
                 ctx.response()
                     .putHeader("content-type", PROMETHEUS_TEXT)
                     .end(with.registry().scrape()));
-    new IngestRoutes(
-            vertx,
-            with.ingest(),
-            limits,
-            clientIps,
-            ingestObserver,
-            clock,
-            IdGenerator.timeOrdered(clock))
+    IdGenerator ids = IdGenerator.timeOrdered(clock);
+    IngestAccess access = IngestAccess.open();
+    // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
+    new CloudEventsRoutes(
+            vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
+        .mount(router);
+    new StreamRoutes(vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
+        .mount(router);
+    new IngestRoutes(vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids)
         .mount(router);
     new SegmentRoutes(
             vertx,
@@ -100,8 +103,8 @@ final class HttpVerticle extends VerticleBase {
             clientIps,
             ingestObserver,
             clock,
-            IdGenerator.timeOrdered(clock),
-            IngestAccess.open(),
+            ids,
+            access,
             with.profiles())
         .mount(router);
     with.admin().ifPresent(admin -> admin.mount(router));

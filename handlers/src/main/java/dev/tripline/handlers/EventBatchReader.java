@@ -124,7 +124,7 @@ public final class EventBatchReader {
     return List.copyOf(events);
   }
 
-  private static Object decode(Buffer body) {
+  static Object decode(Buffer body) {
     if (body.length() == 0) {
       throw malformed("empty body");
     }

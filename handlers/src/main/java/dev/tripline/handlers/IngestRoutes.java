@@ -7,16 +7,17 @@ import java.time.InstantSource;
 import java.util.Objects;
 
 /**
- * Wires the ingest endpoints onto a router: {@code POST /v1/events}, {@code GET /v1/stream}, and
- * the JSON error handling every route shares. The composition root (the gateway) builds one and
- * calls {@link #mount(Router)}; everything else here is plain constructors.
+ * Wires the ingest endpoints onto a router: {@code POST /v1/events} and the JSON error handling
+ * every route shares ({@link StreamRoutes} mounts {@code GET /v1/stream}). The composition root
+ * (the gateway) builds one and calls {@link #mount(Router)}; everything else here is plain
+ * constructors.
  */
 public final class IngestRoutes {
 
   /** The HTTP ingest path. */
   public static final String EVENTS_PATH = "/v1/events";
 
-  /** The WebSocket ingest path. */
+  /** The WebSocket ingest path, mounted by {@link StreamRoutes}. */
   public static final String STREAM_PATH = "/v1/stream";
 
   private final Vertx vertx;
@@ -50,7 +51,7 @@ public final class IngestRoutes {
   }
 
   /**
-   * Mounts both ingest routes and {@link #mountErrorHandling(Router) the error handling}.
+   * Mounts {@code POST /v1/events} and {@link #mountErrorHandling(Router) the error handling}.
    *
    * @return {@code router}, for chaining
    */
@@ -72,9 +73,6 @@ public final class IngestRoutes {
               }
               ctx.next();
             });
-    router
-        .get(STREAM_PATH)
-        .handler(new StreamHandler(reader, ingest, clientIps, observer, clock, limits));
     return mountErrorHandling(router);
   }
 

@@ -1,6 +1,10 @@
 package dev.tripline.handlers;
 
+import dev.tripline.handlers.access.IngestAccess;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.time.InstantSource;
 import org.slf4j.Logger;
@@ -13,12 +17,16 @@ import org.slf4j.LoggerFactory;
  * with {@code {"type":"error","seq":...,"error":...,"field":...,"index":...}} when it is invalid.
  * Answers may come out of order; {@code seq} is how the client matches them.
  *
+ * <p>Authentication as over HTTP: a write key in the upgrade's {@code Authorization} header (Basic
+ * user or Bearer) is checked before the upgrade (401 or 429 instead of a socket), or the first
+ * frame authenticates (see {@link StreamSession}), for browsers that cannot set headers.
+ *
  * <p>A bad message never closes the socket. At most {@link IngestLimits#maxFramesInFlight()}
  * messages per socket await ingest; beyond that the socket stops reading (TCP pushes back on the
  * client). When the store is overloaded the message is retried after its delay, reading paused
  * meanwhile, rather than dropped. Upgraded through the router (not a server-level WebSocket
- * handler) so it composes with other routes. Message size is bounded by the server options, see
- * {@link IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
+ * handler) so it composes with other routes, SockJS among them. Message size is bounded by the
+ * server options, see {@link IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
  */
 public final class StreamHandler implements Handler<RoutingContext> {
 
@@ -30,6 +38,8 @@ public final class StreamHandler implements Handler<RoutingContext> {
   private final IngestObserver observer;
   private final InstantSource clock;
   private final IngestLimits limits;
+  private final IngestAccess access;
+  private final StreamAuth auth;
 
   StreamHandler(
       EventBatchReader reader,
@@ -37,29 +47,92 @@ public final class StreamHandler implements Handler<RoutingContext> {
       ClientIpResolver clientIps,
       IngestObserver observer,
       InstantSource clock,
-      IngestLimits limits) {
+      IngestLimits limits,
+      IngestAccess access,
+      StreamAuth auth) {
     this.reader = reader;
     this.ingest = ingest;
     this.clientIps = clientIps;
     this.observer = observer;
     this.clock = clock;
     this.limits = limits;
+    this.access = access;
+    this.auth = auth;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!ctx.request().canUpgradeToWebSocket()) {
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
       ctx.fail(new HttpException(400, "expected a WebSocket upgrade request"));
       return;
     }
-    String clientIp = clientIps.resolve(ctx.request());
-    ctx.request()
+    String clientIp = clientIps.resolve(request);
+    String key = IngestAccess.presentedKey(request);
+    String source = null;
+    if (key != null || !access.keyRequired()) {
+      try {
+        source = access.admit(key, clientIp, EventParser.DEFAULT_SOURCE);
+      } catch (HttpException refused) {
+        ctx.fail(refused);
+        return;
+      }
+    }
+    String admitted = source;
+    request
         .toWebSocket()
-        .onSuccess(
-            ws ->
-                new StreamSession(
-                        ws, ctx.vertx(), reader, ingest, observer, clock, limits, clientIp)
-                    .start())
+        .onSuccess(ws -> open(ws, ctx, clientIp, admitted))
         .onFailure(err -> LOG.debug("failed to upgrade websocket [error: {}]", err.getMessage()));
+  }
+
+  private void open(ServerWebSocket ws, RoutingContext ctx, String clientIp, String source) {
+    StreamSession session =
+        new StreamSession(
+            new WebSocketAdapter(ws),
+            ctx.vertx(),
+            reader,
+            ingest,
+            observer,
+            clock,
+            limits,
+            clientIp,
+            access,
+            auth,
+            source);
+    ws.textMessageHandler(session::onText);
+    ws.binaryMessageHandler(ignored -> session.onBinary());
+    ws.drainHandler(v -> session.onDrain());
+    ws.exceptionHandler(
+        err -> LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage()));
+    ws.closeHandler(v -> session.onClose());
+    ws.shutdownHandler(v -> session.onShutdown());
+    session.start();
+  }
+
+  private record WebSocketAdapter(ServerWebSocket ws) implements StreamSocket {
+    @Override
+    public Future<Void> write(String text) {
+      return ws.writeTextMessage(text);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return ws.writeQueueFull();
+    }
+
+    @Override
+    public void pause() {
+      ws.pause();
+    }
+
+    @Override
+    public void resume() {
+      ws.resume();
+    }
+
+    @Override
+    public void close(short status, String reason) {
+      ws.close(status, reason);
+    }
   }
 }

@@ -1,12 +1,11 @@
 package dev.tripline.handlers;
 
 import dev.tripline.handlers.IngestService.IngestResult;
+import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.rules.Event;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,16 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of one {@link StreamHandler} socket. Every field is touched only on the socket's
- * context, so no locking: completions from the store are hopped back onto it first.
+ * The state of one stream socket (a {@link StreamHandler} WebSocket or a {@link SockJsStream}
+ * socket). Every field is touched only on the socket's context, so no locking: completions from the
+ * store are hopped back onto it first.
+ *
+ * <p>Authentication: a session starts authenticated when the upgrade request presented a valid
+ * write key (or none is required) and otherwise waits for an auth frame {@code {"auth":
+ * {"writeKey": "..."}}}, answered {@code {"type":"authenticated","source":...}}. Until then event
+ * frames are answered with an error; after {@code maxAuthFailures} refused frames, or when no valid
+ * auth frame came within {@code authTimeout}, the socket is closed with 1008 (policy violation).
  */
 final class StreamSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
   private static final String SEQ = "seq";
   private static final int MAX_SEQ_LENGTH = 128;
+  private static final String AUTH = "auth";
+  private static final String WRITE_KEY = "writeKey";
+  private static final short POLICY_VIOLATION = 1008;
 
-  private final ServerWebSocket ws;
+  private final StreamSocket ws;
   private final Vertx vertx;
   private final Context context;
   private final EventBatchReader reader;
@@ -35,7 +44,18 @@ final class StreamSession {
   private final InstantSource clock;
   private final IngestLimits limits;
   private final String clientIp;
+  private final IngestAccess access;
+  private final StreamAuth auth;
   private final Set<Long> retryTimers = new HashSet<>();
+
+  /** The source events are attributed to; {@code null} until authenticated. */
+  private String source;
+
+  private int authFailures;
+  private long authTimer = -1;
+
+  /** A policy close was asked for: frames still arriving before it completes are dropped. */
+  private boolean policyClosed;
 
   private int inFlight;
   private boolean paused;
@@ -43,14 +63,17 @@ final class StreamSession {
   private boolean draining;
 
   StreamSession(
-      ServerWebSocket ws,
+      StreamSocket ws,
       Vertx vertx,
       EventBatchReader reader,
       GuardedIngest ingest,
       IngestObserver observer,
       InstantSource clock,
       IngestLimits limits,
-      String clientIp) {
+      String clientIp,
+      IngestAccess access,
+      StreamAuth auth,
+      String source) {
     this.ws = ws;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -60,23 +83,38 @@ final class StreamSession {
     this.clock = clock;
     this.limits = limits;
     this.clientIp = clientIp;
+    this.access = access;
+    this.auth = auth;
+    this.source = source;
   }
 
+  /** Starts the authentication timeout of a session that is not authenticated yet. */
   void start() {
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(this::onBinary);
-    ws.drainHandler(v -> updateReading());
-    ws.exceptionHandler(
-        err -> LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage()));
-    ws.closeHandler(v -> onClose());
-    ws.shutdownHandler(v -> onShutdown());
+    if (source == null) {
+      authTimer =
+          vertx.setTimer(
+              auth.timeout().toMillis(),
+              id -> {
+                authTimer = -1;
+                if (source == null && !closed) {
+                  LOG.debug("close unauthenticated stream [client: {}]", clientIp);
+                  policyClosed = true;
+                  ws.close(POLICY_VIOLATION, "authentication timeout");
+                }
+              });
+    }
+  }
+
+  /** The transport can take writes again. */
+  void onDrain() {
+    updateReading();
   }
 
   /**
    * The server is stopping: read no more frames, answer those in flight, then close with 1001 so
    * the client knows to reconnect elsewhere.
    */
-  private void onShutdown() {
+  void onShutdown() {
     draining = true;
     updateReading();
     closeIfDrained();
@@ -88,18 +126,41 @@ final class StreamSession {
     }
   }
 
-  private void onText(String text) {
+  void onText(String text) {
+    if (policyClosed) {
+      return;
+    }
     Object seq = null;
     List<Event> events;
     try {
       JsonObject json = reader.readObject(text);
       seq = takeSeq(json);
-      EventParser.Arrival arrival =
-          new EventParser.Arrival(EventParser.DEFAULT_SOURCE, clientIp, clock.instant());
+      if (json.containsKey(AUTH)) {
+        authenticate(seq, json);
+        return;
+      }
+      if (source == null) {
+        send(
+            error(
+                seq,
+                new HttpException(
+                    401,
+                    "write key required: send {\"auth\": {\"writeKey\": \"...\"}} first, or"
+                        + " connect with an Authorization header",
+                    "authorization",
+                    null)));
+        authFailed();
+        return;
+      }
+      access.admitSource(source, clientIp);
+      EventParser.Arrival arrival = new EventParser.Arrival(source, clientIp, clock.instant());
       events = reader.events(json, arrival);
     } catch (IngestRejection rejection) {
       observer.rejected(rejection.reason().tag());
       send(error(seq, rejection));
+      return;
+    } catch (HttpException refused) {
+      send(error(seq, refused)); // 429: the frame was not taken, the client sends it again later
       return;
     }
     inFlight++;
@@ -107,7 +168,55 @@ final class StreamSession {
     attempt(seq, events);
   }
 
-  private void onBinary(Buffer ignored) {
+  /**
+   * An auth frame: {@code {"auth": {"writeKey": "..."}}} and an optional {@code seq}. A valid key
+   * (re)sets the session's source; a refused one leaves the session as it was and counts a failure.
+   */
+  private void authenticate(Object seq, JsonObject json) {
+    Object value = json.getValue(AUTH);
+    Object key = value instanceof JsonObject object ? object.getValue(WRITE_KEY) : null;
+    if (json.size() != 1 || !(key instanceof String presented) || presented.isEmpty()) {
+      send(
+          error(
+              seq,
+              new HttpException(
+                  400,
+                  "auth: an auth frame is {\"auth\": {\"writeKey\": \"...\"}} with an optional seq",
+                  AUTH + "." + WRITE_KEY,
+                  null)));
+      authFailed();
+      return;
+    }
+    try {
+      source = access.admit(presented, clientIp, EventParser.DEFAULT_SOURCE);
+    } catch (RateLimitedException limited) {
+      send(error(seq, limited));
+      return;
+    } catch (HttpException refused) {
+      send(
+          error(
+              seq,
+              new HttpException(
+                  refused.status(), refused.getMessage(), AUTH + "." + WRITE_KEY, null)));
+      authFailed();
+      return;
+    }
+    if (authTimer >= 0) {
+      vertx.cancelTimer(authTimer);
+      authTimer = -1;
+    }
+    send(withSeq(new JsonObject().put("type", "authenticated"), seq).put("source", source));
+  }
+
+  private void authFailed() {
+    if (++authFailures >= auth.maxFailures() && !closed) {
+      LOG.debug("close stream after failed authentication [client: {}]", clientIp);
+      policyClosed = true;
+      ws.close(POLICY_VIOLATION, "authentication failed");
+    }
+  }
+
+  void onBinary() {
     IngestRejection rejection =
         new IngestRejection(
             RejectReason.UNSUPPORTED_MEDIA_TYPE,
@@ -216,15 +325,19 @@ final class StreamSession {
     if (closed) {
       return;
     }
-    ws.writeTextMessage(message.encode())
+    ws.write(message.encode())
         .onFailure(err -> LOG.debug("failed to answer frame [error: {}]", err.getMessage()));
     if (ws.writeQueueFull()) {
       updateReading();
     }
   }
 
-  private void onClose() {
+  void onClose() {
     closed = true;
+    if (authTimer >= 0) {
+      vertx.cancelTimer(authTimer);
+      authTimer = -1;
+    }
     retryTimers.forEach(vertx::cancelTimer);
     retryTimers.clear();
   }
@@ -237,6 +350,9 @@ final class StreamSession {
     }
     if (failure.index() != null) {
       message.put("index", failure.index());
+    }
+    if (failure instanceof RateLimitedException limited && limited.retryAfter() != null) {
+      message.put("retryAfter", ErrorHandler.retryAfterSeconds(limited.retryAfter()));
     }
     return message;
   }

@@ -1,5 +1,6 @@
 package dev.tripline.handlers;
 
+import dev.tripline.handlers.access.IngestAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -49,10 +50,27 @@ final class TestServers {
       IngestLimits limits,
       ClientIpResolver clientIps,
       IngestObserver observer) {
+    return listen(
+        vertx, service, limits, clientIps, observer, IngestAccess.open(), StreamAuth.DEFAULTS);
+  }
+
+  /** Every ingest route (events, CloudEvents, streams) behind {@code access}. */
+  static Future<HttpServer> listen(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer,
+      IngestAccess access,
+      StreamAuth auth) {
     Router router = Router.router(vertx);
-    new IngestRoutes(
-            vertx, service, limits, clientIps, observer, InstantSource.fixed(NOW), countingIds())
+    InstantSource clock = InstantSource.fixed(NOW);
+    IdGenerator ids = countingIds();
+    new CloudEventsRoutes(vertx, service, limits, clientIps, observer, clock, ids, access)
         .mount(router);
+    new StreamRoutes(vertx, service, limits, clientIps, observer, clock, ids, access, auth)
+        .mount(router);
+    new IngestRoutes(vertx, service, limits, clientIps, observer, clock, ids).mount(router);
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)

@@ -46,6 +46,7 @@ public final class DeliveryPayloads {
       case KLAVIYO -> TrackPayloads.klaviyo(detection, webhookId).encode();
       case BRAZE -> TrackPayloads.braze(detection).encode();
       case CUSTOMERIO -> TrackPayloads.customerIo(detection, webhookId).encode();
+      case CLOUDEVENTS -> CloudEventsPayload.of(detection, webhookId);
     };
   }
 

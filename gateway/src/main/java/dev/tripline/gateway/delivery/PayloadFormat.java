@@ -25,6 +25,11 @@ public enum PayloadFormat {
    * A Customer.io Track API v2 {@code /api/v2/entity} event, see {@link TrackPayloads#customerIo}.
    */
   CUSTOMERIO("customerio", "application/json"),
+  /**
+   * A CloudEvent 1.0 in structured mode whose {@code data} is the standard body, see {@link
+   * CloudEventsPayload}.
+   */
+  CLOUDEVENTS("cloudevents", "application/cloudevents+json; charset=UTF-8"),
   /** The destination's own {@code template:}, see {@link PayloadTemplate}. */
   TEMPLATE("template", "application/json");
 

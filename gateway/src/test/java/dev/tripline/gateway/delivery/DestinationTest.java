@@ -61,7 +61,7 @@ class DestinationTest {
     assertThat(Destination.validate("k", "https://example.invalid/h", SECRET, null, "mailchimp"))
         .containsExactly(
             "format: must be one of [standard, slack, segment-track, klaviyo, braze, customerio,"
-                + " template], was \"mailchimp\"");
+                + " cloudevents, template], was \"mailchimp\"");
   }
 
   @Test
