@@ -1,5 +1,7 @@
 package dev.tripline.handlers;
 
+import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.hooks.HookSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -8,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts the ingest routes on a real HTTP server on a free port. */
@@ -49,10 +52,31 @@ final class TestServers {
       IngestLimits limits,
       ClientIpResolver clientIps,
       IngestObserver observer) {
+    return listen(vertx, service, limits, clientIps, observer, IngestAccess.open(), List.of());
+  }
+
+  /** The ingest routes with write keys and rate limits, and the given webhook sources. */
+  static Future<HttpServer> listen(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer,
+      IngestAccess access,
+      List<HookSource> hooks) {
     Router router = Router.router(vertx);
-    new IngestRoutes(
-            vertx, service, limits, clientIps, observer, InstantSource.fixed(NOW), countingIds())
-        .mount(router);
+    IngestRoutes routes =
+        new IngestRoutes(
+            vertx,
+            service,
+            limits,
+            clientIps,
+            observer,
+            InstantSource.fixed(NOW),
+            countingIds(),
+            access);
+    routes.mount(router);
+    routes.mountHooks(router, hooks);
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)
