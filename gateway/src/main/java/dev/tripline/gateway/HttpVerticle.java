@@ -10,6 +10,8 @@ import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.ReadinessHandler;
+import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.hooks.HookSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +22,7 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -30,14 +33,20 @@ final class HttpVerticle extends VerticleBase {
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** What every instance shares: the configuration and the long-lived collaborators. */
+  /**
+   * What every instance shares: the configuration and the long-lived collaborators, among them the
+   * one {@link IngestAccess} (write keys and rate limits) every ingest route admits requests with,
+   * and the configured webhook sources.
+   */
   record Collaborators(
       GatewayConfig config,
       PrometheusMeterRegistry registry,
       IngestService ingest,
       GatewayMetrics metrics,
       MongoClient mongo,
-      Optional<AdminRoutes> admin) {}
+      Optional<AdminRoutes> admin,
+      IngestAccess access,
+      List<HookSource> hooks) {}
 
   private final Collaborators with;
   private final int bindPort;
@@ -78,15 +87,18 @@ final class HttpVerticle extends VerticleBase {
                 ctx.response()
                     .putHeader("content-type", PROMETHEUS_TEXT)
                     .end(with.registry().scrape()));
-    new IngestRoutes(
+    IngestRoutes ingest =
+        new IngestRoutes(
             vertx,
             with.ingest(),
             limits,
             ClientIpResolver.trusting(config.http().trustedProxies()),
             new MetricsObservers.Ingest(with.metrics()),
             clock,
-            IdGenerator.timeOrdered(clock))
-        .mount(router);
+            IdGenerator.timeOrdered(clock),
+            with.access());
+    ingest.mount(router);
+    ingest.mountHooks(router, with.hooks());
     with.admin().ifPresent(admin -> admin.mount(router));
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
