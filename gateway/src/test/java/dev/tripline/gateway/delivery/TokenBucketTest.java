@@ -2,10 +2,12 @@ package dev.tripline.gateway.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tripline.handlers.access.TokenBucket;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
+/** The shared token bucket as a destination lane uses it: one second's worth at once. */
 class TokenBucketTest {
 
   private final FakeClock clock = new FakeClock(Instant.parse("2026-11-23T10:00:00Z"));
@@ -20,7 +22,7 @@ class TokenBucketTest {
 
   @Test
   void should_allow_one_seconds_worth_at_once_then_the_rate() {
-    TokenBucket bucket = new TokenBucket(10, clock);
+    TokenBucket bucket = new TokenBucket(10, 10, clock);
 
     assertThat(take(bucket)).isEqualTo(10);
     assertThat(bucket.untilNext()).isEqualTo(Duration.ofMillis(100));
@@ -32,7 +34,7 @@ class TokenBucketTest {
 
   @Test
   void should_hold_a_rate_below_one_per_second() {
-    TokenBucket bucket = new TokenBucket(0.5, clock);
+    TokenBucket bucket = new TokenBucket(0.5, 1, clock);
 
     assertThat(take(bucket)).isEqualTo(1);
     clock.advance(Duration.ofMillis(1999));
