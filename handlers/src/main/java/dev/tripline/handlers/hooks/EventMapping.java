@@ -178,10 +178,18 @@ public final class EventMapping {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
     }
-    if (value instanceof com.google.common.primitives.UnsignedLong unsigned) {
-      return unsigned.bigIntegerValue().bitLength() < 64
-          ? (Object) unsigned.longValue()
-          : unsigned.bigIntegerValue();
+    if (value instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (value instanceof Number n
+        && !(n instanceof Long || n instanceof Double || n instanceof BigInteger)) {
+      // a CEL uint (an unsigned long) or a decimal: by its decimal text
+      try {
+        BigInteger integer = new BigInteger(n.toString());
+        return integer.bitLength() < 64 ? (Object) integer.longValue() : integer;
+      } catch (NumberFormatException e) {
+        return n.doubleValue();
+      }
     }
     if (value instanceof Instant instant) {
       return instant.toString();

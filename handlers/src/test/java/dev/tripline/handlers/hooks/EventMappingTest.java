@@ -165,4 +165,25 @@ class EventMappingTest {
     assertThatThrownBy(() -> EventMapping.Value.compile("type", "/a/~2"))
         .isInstanceOf(InvalidConditionException.class);
   }
+
+  @Test
+  void should_bring_cel_numbers_and_timestamps_into_json_shapes() {
+    JsonObject event =
+        mapping(
+                Scheme.HMAC,
+                "type",
+                "'t'",
+                "properties",
+                "{'u': uint(7), 'd': 1.5, 'n': 3, 'at': timestamp('2026-01-02T03:04:05Z'),"
+                    + " 'none': null}")
+            .apply(PUSH, headers());
+    assertThat(event.getJsonObject("properties"))
+        .isEqualTo(
+            new JsonObject()
+                .put("u", 7L)
+                .put("d", 1.5)
+                .put("n", 3L)
+                .put("at", "2026-01-02T03:04:05Z")
+                .putNull("none"));
+  }
 }
