@@ -53,7 +53,8 @@ class SourcesGatewayTest {
           "SHOPIFY_CLIENT_SECRET", SHOPIFY_SECRET,
           "SW_OLD", SW_OLD,
           "SW_NEW", SW_NEW,
-          "WEB_WRITE_KEY", "wk_web_test_key");
+          "WEB_WRITE_KEY", "wk_web_test_key",
+          "ACME_SECRET", "acme-secret");
 
   private static final String EXTRA_SOURCES =
       """
@@ -63,6 +64,17 @@ class SourcesGatewayTest {
           secrets:
             - ${SW_OLD}
             - ${SW_NEW}
+      - id: acme
+        verify:
+          scheme: hmac
+          secrets: ${ACME_SECRET}
+          header: X-Acme-Signature
+          encoding: base64
+          prefix: "hmac-sha256="
+        map: {type: body.event, id: body.delivery_id, userId: /account/id}
+      - id: keyed
+        verify: {scheme: api-key, secrets: [old-key, new-key], header: Authorization, prefix: "Bearer "}
+        map: {type: "'ping'", id: "headers['x-request-id']"}
       - id: limited
         verify: {scheme: api-key, secrets: [k1]}
         map: {type: "'ping'"}
@@ -151,6 +163,10 @@ class SourcesGatewayTest {
         hook("stripe", event, stripe(now - 600, event, STRIPE_SECRET)),
         "timestamp outside tolerance of 300s");
     assertRejected(hook("stripe", event, stripe(now, event, "whsec_other")), "signature mismatch");
+    assertRejected(
+        hook("stripe", event.replace("2000", "20"), stripe(now, event, STRIPE_SECRET)),
+        "signature mismatch");
+    assertRejected(hook("stripe", event, json()), "missing header stripe-signature");
 
     JsonObject stored = stored("stripe").get(0);
     assertThat(stored.getString("id")).isEqualTo("evt_3MtwBwLkdIwHu7ix28a3tqPa");
@@ -180,6 +196,20 @@ class SourcesGatewayTest {
     assertAccepted(hook("shopify", order, headers), 1, 0);
     assertAccepted(hook("shopify", order, headers), 0, 1);
     assertRejected(hook("shopify", order.replace("403.00", "4.03"), headers), "signature mismatch");
+    assertRejected(
+        hook(
+            "shopify",
+            order,
+            MultiMap.caseInsensitiveMultiMap()
+                .addAll(headers)
+                .set("X-Shopify-Hmac-Sha256", base64("another secret", order))),
+        "signature mismatch");
+    assertRejected(
+        hook(
+            "shopify",
+            order,
+            MultiMap.caseInsensitiveMultiMap().addAll(headers).remove("X-Shopify-Hmac-Sha256")),
+        "missing header x-shopify-hmac-sha256");
 
     JsonObject stored = stored("shopify").get(0);
     assertThat(stored.getString("id")).isEqualTo("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043");
@@ -201,6 +231,13 @@ class SourcesGatewayTest {
 
     assertAccepted(hook("sw", body, standard("msg_1", now, body, SW_OLD)), 1, 0);
     assertAccepted(hook("sw", body, standard("msg_2", now, body, SW_NEW)), 1, 0);
+    assertAccepted(hook("sw", body, standard("msg_2", now + 5, body, SW_NEW)), 0, 1);
+    assertRejected(
+        hook("sw", body.replace("jo@", "eve@"), standard("msg_5", now, body, SW_NEW)),
+        "signature mismatch");
+    assertRejected(
+        hook("sw", body, standard("msg_6", now, body, SW_NEW).remove("webhook-signature")),
+        "missing header webhook-signature");
     assertRejected(
         hook("sw", body, standard("msg_3", now - 301, body, SW_NEW)),
         "timestamp outside tolerance of 300s");
@@ -211,6 +248,47 @@ class SourcesGatewayTest {
     List<JsonObject> events = stored("sw");
     assertThat(events).extracting(e -> e.getString("id")).containsExactly("msg_1", "msg_2");
     assertThat(events).extracting(e -> e.getString("type")).containsOnly("user.created");
+  }
+
+  @Test
+  void should_verify_a_generic_hmac_source_and_dedup_by_its_mapped_delivery_id() throws Exception {
+    String body =
+        "{\"event\":\"invoice.created\",\"delivery_id\":\"dlv_1\",\"account\":{\"id\":42}}";
+    MultiMap signed = json().add("X-Acme-Signature", "hmac-sha256=" + base64("acme-secret", body));
+
+    assertAccepted(hook("acme", body, signed), 1, 0);
+    assertAccepted(hook("acme", body, signed), 0, 1);
+    assertRejected(
+        hook("acme", body, json().add("X-Acme-Signature", "hmac-sha256=" + base64("other", body))),
+        "signature mismatch");
+    assertRejected(hook("acme", body.replace("42", "43"), signed), "signature mismatch");
+    assertRejected(hook("acme", body, json()), "missing header x-acme-signature");
+
+    List<JsonObject> events = stored("acme");
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getString("id")).isEqualTo("dlv_1");
+    assertThat(events.get(0).getString("type")).isEqualTo("invoice.created");
+    assertThat(events.get(0).getString("userId")).isEqualTo("42");
+  }
+
+  @Test
+  void should_accept_either_api_key_while_rotating_and_nothing_else() throws Exception {
+    assertAccepted(
+        hook(
+            "keyed", "{}", json().add("Authorization", "Bearer old-key").add("X-Request-Id", "r1")),
+        1,
+        0);
+    assertAccepted(
+        hook(
+            "keyed", "{}", json().add("Authorization", "Bearer new-key").add("X-Request-Id", "r2")),
+        1,
+        0);
+    assertRejected(
+        hook("keyed", "{}", json().add("Authorization", "Bearer wrong").add("X-Request-Id", "r3")),
+        "api key mismatch");
+    assertRejected(
+        hook("keyed", "{}", json().add("X-Request-Id", "r4")), "missing header authorization");
+    assertThat(stored("keyed")).extracting(e -> e.getString("id")).containsExactly("r1", "r2");
   }
 
   @Test
