@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tripline.handlers.access.RateLimit;
 import dev.tripline.handlers.hooks.HookSource;
 import dev.tripline.handlers.hooks.Scheme;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SourcesLoaderTest {
@@ -220,5 +223,20 @@ class SourcesLoaderTest {
         .singleElement()
         .extracting(HookSource::scheme)
         .isEqualTo(Scheme.STANDARD_WEBHOOKS);
+  }
+
+  @Test
+  void should_load_the_readme_example() throws Exception {
+    Matcher example =
+        Pattern.compile("<!-- example-config: sources -->\\s*```yaml\\n(.*?)\\n```", Pattern.DOTALL)
+            .matcher(Files.readString(Path.of("..", "README.md")));
+    assertThat(example.find()).isTrue();
+
+    Sources sources =
+        parse(example.group(1), Map.of("GITHUB_WEBHOOK_SECRET", "s", "WEB_WRITE_KEY", "wk"));
+
+    assertThat(sources.hooks()).extracting(HookSource::id).containsExactly("github");
+    assertThat(sources.sourceByWriteKey()).containsExactly(Map.entry("wk", "web"));
+    assertThat(sources.rateLimits()).containsOnlyKeys("github", "web");
   }
 }
