@@ -5,6 +5,8 @@ import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.config.Sources;
+import dev.tripline.gateway.config.SourcesLoader;
 import dev.tripline.gateway.delivery.CapExpiryJob;
 import dev.tripline.gateway.delivery.Deliverer;
 import dev.tripline.gateway.delivery.DeliveryOptions;
@@ -29,6 +31,10 @@ import dev.tripline.gateway.store.RetentionJob;
 import dev.tripline.gateway.store.RetentionOptions;
 import dev.tripline.gateway.store.StoreClients;
 import dev.tripline.gateway.store.WriterOptions;
+import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.access.RateLimiter;
+import dev.tripline.handlers.access.TokenBucketRateLimiter;
+import dev.tripline.handlers.hooks.HookSource;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.RuleLoader;
 import dev.tripline.rules.RuleSet;
@@ -96,8 +102,9 @@ public final class Gateway {
     this.http = http;
   }
 
-  /** What is read from files at start: destinations, then rules that name them. */
-  private record Definitions(Map<String, Destination> destinations, RuleSet rules) {}
+  /** What is read from files at start: destinations, rules that name them, and sources. */
+  private record Definitions(
+      Map<String, Destination> destinations, RuleSet rules, Sources sources) {}
 
   /**
    * Starts a gateway: validates destinations and rules, starts the embedded MongoDB-compatible
@@ -115,9 +122,22 @@ public final class Gateway {
    */
   public static Future<Gateway> start(
       Vertx vertx, GatewayConfig config, PrometheusMeterRegistry registry, InstantSource clock) {
+    return start(vertx, config, registry, clock, System.getenv());
+  }
+
+  /**
+   * Starts a gateway that resolves the {@code ${NAME}} references of its destinations and sources
+   * in {@code env}: tests pass the secrets they sign with.
+   */
+  public static Future<Gateway> start(
+      Vertx vertx,
+      GatewayConfig config,
+      PrometheusMeterRegistry registry,
+      InstantSource clock,
+      Map<String, String> env) {
     GatewayMetrics metrics = new GatewayMetrics(registry);
     return vertx
-        .executeBlocking(() -> loadDefinitions(config))
+        .executeBlocking(() -> loadDefinitions(config, env))
         .compose(
             definitions ->
                 vertx
@@ -265,7 +285,18 @@ public final class Gateway {
             clock);
     CapExpiryJob capExpiry = new CapExpiryJob(vertx, caps, config.retention().interval(), clock);
     HttpServers http =
-        new HttpServers(vertx, config, registry, writer, metrics, mongo, admin, profiles);
+        new HttpServers(
+            vertx,
+            new HttpVerticle.Collaborators(
+                config,
+                registry,
+                writer,
+                metrics,
+                mongo,
+                admin,
+                profiles,
+                ingestAccess(config, definitions.sources(), metrics),
+                definitions.sources().hooks()));
     return Future.all(
             events.createIndexes(),
             detections.createIndexes(),
@@ -288,20 +319,38 @@ public final class Gateway {
               pipeline.start();
               capExpiry.start();
               log.info(
-                  "started tripline [http port: {}, mongo: {}, rules: {}, destinations: {}]",
+                  "started tripline [http port: {}, mongo: {}, rules: {}, destinations: {},"
+                      + " sources: {}]",
                   http.port(),
                   embedded.map(e -> "embedded " + e.connectionString()).orElse("external"),
                   definitions.rules().size(),
-                  definitions.destinations().size());
+                  definitions.destinations().size(),
+                  definitions.sources().size());
               return new Gateway(
                   vertx, config, embedded, mongo, writer, pipeline, timers, reloader, deliverer,
                   retention, capExpiry, http);
             });
   }
 
-  private static Definitions loadDefinitions(GatewayConfig config) {
-    Map<String, Destination> destinations =
-        DestinationsLoader.load(config.destinationsFile(), System.getenv());
+  /**
+   * Who may send events and how fast, shared by every HTTP server instance: the sources' write
+   * keys, their rate limits and the per-address limit.
+   */
+  private static IngestAccess ingestAccess(
+      GatewayConfig config, Sources sources, GatewayMetrics metrics) {
+    TokenBucketRateLimiter limits =
+        new TokenBucketRateLimiter(
+            sources.rateLimits(),
+            config.ingest().perIpLimit(),
+            config.ingest().perIpMaxAddresses(),
+            InstantSource.system(),
+            new MetricsObservers.Ingest(metrics));
+    return new IngestAccess(
+        sources.writeKeys(), limits.limitsAnything() ? limits : RateLimiter.NONE);
+  }
+
+  private static Definitions loadDefinitions(GatewayConfig config, Map<String, String> env) {
+    Map<String, Destination> destinations = DestinationsLoader.load(config.destinationsFile(), env);
     RuleSet rules = RuleLoader.load(config.rulesDir(), destinations.keySet());
     for (Rule rule : rules.rules()) {
       log.info(
@@ -310,7 +359,18 @@ public final class Gateway {
           rule.version(),
           rule.detector().kind());
     }
-    return new Definitions(destinations, rules);
+    Sources sources = SourcesLoader.load(config.sourcesFile(), env, config.ingest().maxBodyBytes());
+    for (HookSource hook : sources.hooks()) {
+      log.info(
+          "load source [id: {}, kind: webhook, scheme: {}, max body: {}]",
+          hook.id(),
+          hook.scheme().wireName(),
+          hook.maxBodyBytes());
+    }
+    sources.sourceByWriteKey().values().stream()
+        .distinct()
+        .forEach(api -> log.info("load source [id: {}, kind: api]", api));
+    return new Definitions(destinations, rules, sources);
   }
 
   private static Optional<EmbeddedMongo> startEmbedded(GatewayConfig config) {

@@ -1,18 +1,11 @@
 package dev.tripline.gateway;
 
-import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
-import dev.tripline.gateway.metrics.GatewayMetrics;
-import dev.tripline.handlers.IngestService;
-import dev.tripline.handlers.segment.Profiles;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.mongo.MongoClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,19 +21,10 @@ final class HttpServers {
   private final List<String> deployments = new ArrayList<>();
   private final AtomicInteger port = new AtomicInteger();
 
-  HttpServers(
-      Vertx vertx,
-      GatewayConfig config,
-      PrometheusMeterRegistry registry,
-      IngestService ingest,
-      GatewayMetrics metrics,
-      MongoClient mongo,
-      Optional<AdminRoutes> admin,
-      Profiles profiles) {
+  HttpServers(Vertx vertx, HttpVerticle.Collaborators collaborators) {
     this.vertx = vertx;
-    this.config = config;
-    this.collaborators =
-        new HttpVerticle.Collaborators(config, registry, ingest, metrics, mongo, admin, profiles);
+    this.config = collaborators.config();
+    this.collaborators = collaborators;
   }
 
   Future<Void> start() {

@@ -13,6 +13,7 @@ import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.ReadinessHandler;
 import dev.tripline.handlers.StreamRoutes;
 import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.hooks.HookSource;
 import dev.tripline.handlers.segment.Profiles;
 import dev.tripline.handlers.segment.SegmentRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,6 +26,7 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -35,7 +37,11 @@ final class HttpVerticle extends VerticleBase {
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** What every instance shares: the configuration and the long-lived collaborators. */
+  /**
+   * What every instance shares: the configuration and the long-lived collaborators, among them the
+   * one {@link IngestAccess} (write keys and rate limits) every ingest route admits requests with,
+   * and the configured webhook sources.
+   */
   record Collaborators(
       GatewayConfig config,
       PrometheusMeterRegistry registry,
@@ -43,7 +49,9 @@ final class HttpVerticle extends VerticleBase {
       GatewayMetrics metrics,
       MongoClient mongo,
       Optional<AdminRoutes> admin,
-      Profiles profiles) {}
+      Profiles profiles,
+      IngestAccess access,
+      List<HookSource> hooks) {}
 
   private final Collaborators with;
   private final int bindPort;
@@ -87,15 +95,18 @@ final class HttpVerticle extends VerticleBase {
                     .putHeader("content-type", PROMETHEUS_TEXT)
                     .end(with.registry().scrape()));
     IdGenerator ids = IdGenerator.timeOrdered(clock);
-    IngestAccess access = IngestAccess.open();
+    IngestAccess access = with.access();
     // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
     new CloudEventsRoutes(
             vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
         .mount(router);
     new StreamRoutes(vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
         .mount(router);
-    new IngestRoutes(vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids)
-        .mount(router);
+    IngestRoutes ingest =
+        new IngestRoutes(
+            vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access);
+    ingest.mount(router);
+    ingest.mountHooks(router, with.hooks());
     new SegmentRoutes(
             vertx,
             with.ingest(),

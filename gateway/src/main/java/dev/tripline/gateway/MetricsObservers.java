@@ -44,6 +44,16 @@ final class MetricsObservers {
     public void ingestLatency(Duration latency) {
       metrics.ingestLatency(latency);
     }
+
+    @Override
+    public void verificationFailed(String source, String reason) {
+      metrics.verificationFailed(source, reason);
+    }
+
+    @Override
+    public void rateLimited(String scope, String source) {
+      metrics.rateLimited(scope, source);
+    }
   }
 
   /** The group-commit writer's batches. */

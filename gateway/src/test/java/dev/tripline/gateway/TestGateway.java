@@ -23,6 +23,8 @@ final class TestGateway {
   private final Path dir;
   private String rules = "[]";
   private String destinations = "[]";
+  private String sources = "[]";
+  private Map<String, String> env = Map.of();
   private String extraConfig = "";
   private String watchInterval = "2s";
 
@@ -37,6 +39,18 @@ final class TestGateway {
 
   TestGateway destinations(String yaml) {
     this.destinations = yaml;
+    return this;
+  }
+
+  /** The sources file's content. */
+  TestGateway sources(String yaml) {
+    this.sources = yaml;
+    return this;
+  }
+
+  /** The environment the gateway resolves {@code ${NAME}} references in (secrets). */
+  TestGateway env(Map<String, String> env) {
+    this.env = env;
     return this;
   }
 
@@ -57,6 +71,8 @@ final class TestGateway {
     Files.writeString(rulesDir.resolve("rules.yaml"), rules);
     Path destinationsFile = dir.resolve("destinations.yaml");
     Files.writeString(destinationsFile, destinations);
+    Path sourcesFile = dir.resolve("sources.yaml");
+    Files.writeString(sourcesFile, sources);
     Path config = dir.resolve("tripline.yaml");
     Files.writeString(
         config,
@@ -74,8 +90,11 @@ final class TestGateway {
           watch-interval: %s
         destinations:
           file: %s
+        sources:
+          file: %s
         """
-                .formatted(dir.resolve("data"), rulesDir, watchInterval, destinationsFile)
+                .formatted(
+                    dir.resolve("data"), rulesDir, watchInterval, destinationsFile, sourcesFile)
             + extraConfig);
     return config;
   }
@@ -93,7 +112,7 @@ final class TestGateway {
       return Future.failedFuture(e);
     }
     return Gateway.start(
-        vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock);
+        vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, env);
   }
 
   /** A client to the gateway's embedded store, to look at what it wrote. */

@@ -15,6 +15,10 @@ import java.util.List;
  * {@code POST /v1/events}: one event object or {@code {"batch": [...]}}, answered with 202 {@code
  * {"accepted": N, "duplicates": M}} only once every event is durable.
  *
+ * <p>With write keys configured, events are attributed to the source of the request's key ({@link
+ * WriteKeyGuard} admitted it before the body was read); an event that names a different {@code
+ * source} is a 400. With open access, an event's own {@code source} (default {@code api}) stands.
+ *
  * <p>All or nothing: the whole body is validated before anything reaches {@link IngestService}, so
  * a 400 means nothing was stored and the client can fix and re-send the same request. Runs after
  * the body was read under the size limit ({@link IngestRoutes} mounts the guard and the body
@@ -45,33 +49,60 @@ public final class EventsHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Instant receivedAt = clock.instant();
     List<Event> events;
+    String boundSource = ctx.get(WriteKeyGuard.BOUND_SOURCE);
     try {
       JsonObject json = reader.readObject(bodyOf(ctx));
       EventParser.Arrival arrival =
           new EventParser.Arrival(
-              EventParser.DEFAULT_SOURCE, clientIps.resolve(ctx.request()), receivedAt);
+              boundSource == null ? EventParser.DEFAULT_SOURCE : boundSource,
+              clientIps.resolve(ctx.request()),
+              receivedAt);
       events = reader.events(json, arrival);
+      if (boundSource != null) {
+        requireSource(events, boundSource, json.containsKey(EventBatchReader.BATCH));
+      }
     } catch (IngestRejection rejection) {
       observer.rejected(rejection.reason().tag());
       ctx.fail(rejection);
       return;
     }
-    ingest
-        .ingest(events)
-        .onSuccess(
-            result ->
-                ctx.response()
-                    .setStatusCode(202)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(
-                        new JsonObject()
-                            .put("accepted", result.accepted())
-                            .put("duplicates", result.duplicates())
-                            .toBuffer()))
-        .onFailure(ctx::fail);
+    ingest.ingest(events).onSuccess(result -> accepted(ctx, result)).onFailure(ctx::fail);
   }
 
-  private static Buffer bodyOf(RoutingContext ctx) {
+  /** Answers 202 with the counts, once the events are durable. */
+  static void accepted(RoutingContext ctx, IngestService.IngestResult result) {
+    ctx.response()
+        .setStatusCode(202)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(
+            new JsonObject()
+                .put("accepted", result.accepted())
+                .put("duplicates", result.duplicates())
+                .toBuffer());
+  }
+
+  /**
+   * A write key decides the source: an event that names another one is refused rather than silently
+   * re-attributed, so a sender that meant a different key finds out.
+   */
+  private static void requireSource(List<Event> events, String boundSource, boolean batch) {
+    for (int i = 0; i < events.size(); i++) {
+      String source = events.get(i).source();
+      if (!source.equals(boundSource)) {
+        throw new IngestRejection(
+            RejectReason.INVALID_EVENT,
+            400,
+            "source: must be \""
+                + boundSource
+                + "\", the source of the write key, or left out; was "
+                + EventParser.show(source),
+            "source",
+            batch ? i : null);
+      }
+    }
+  }
+
+  static Buffer bodyOf(RoutingContext ctx) {
     RequestBody body = ctx.body();
     Buffer buffer = body == null ? null : body.buffer();
     return buffer == null ? Buffer.buffer() : buffer;

@@ -27,4 +27,21 @@ public interface IngestObserver {
 
   /** How long one call to {@link IngestService#ingest} took, successful or not. */
   default void ingestLatency(Duration latency) {}
+
+  /**
+   * A request to a configured webhook source failed verification and was answered 401.
+   *
+   * @param source the configured source's id
+   * @param reason a {@link dev.tripline.handlers.hooks.VerificationException.Reason#tag()}, e.g.
+   *     {@code signature_mismatch}
+   */
+  default void verificationFailed(String source, String reason) {}
+
+  /**
+   * A request went past a rate limit and was answered 429.
+   *
+   * @param scope which limit: {@code source} or {@code ip}
+   * @param source the source the request was attributed to
+   */
+  default void rateLimited(String scope, String source) {}
 }

@@ -1,16 +1,20 @@
 package dev.tripline.handlers;
 
+import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.hooks.HookSource;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Wires the ingest endpoints onto a router: {@code POST /v1/events} and the JSON error handling
- * every route shares ({@link StreamRoutes} mounts {@code GET /v1/stream}). The composition root
- * (the gateway) builds one and calls {@link #mount(Router)}; everything else here is plain
- * constructors.
+ * Wires the ingest endpoints onto a router: {@code POST /v1/events}, the configured webhook
+ * sources' {@code POST /hooks/{source}} ({@link #mountHooks}), and the JSON error handling every
+ * route shares ({@link StreamRoutes} mounts {@code GET /v1/stream}). The composition root (the
+ * gateway) builds one and calls {@link #mount(Router)}; everything else here is plain constructors.
  */
 public final class IngestRoutes {
 
@@ -20,19 +24,19 @@ public final class IngestRoutes {
   /** The WebSocket ingest path, mounted by {@link StreamRoutes}. */
   public static final String STREAM_PATH = "/v1/stream";
 
-  private final Vertx vertx;
-  private final IngestService service;
+  /** The prefix of each configured webhook source's path, {@code /hooks/{source}}. */
+  public static final String HOOKS_PATH = "/hooks/";
+
   private final IngestLimits limits;
   private final ClientIpResolver clientIps;
   private final IngestObserver observer;
   private final InstantSource clock;
-  private final IdGenerator ids;
+  private final IngestAccess access;
+  private final EventParser parser;
+  private final EventBatchReader reader;
+  private final GuardedIngest ingest;
 
-  /**
-   * @param clock the gateway clock: {@code receivedAt} of every event and ingest latency
-   * @param ids makes ids for events that come without one (see {@link
-   *     IdGenerator#timeOrdered(InstantSource)})
-   */
+  /** Routes with open access and no rate limits. */
   public IngestRoutes(
       Vertx vertx,
       IngestService service,
@@ -41,13 +45,38 @@ public final class IngestRoutes {
       IngestObserver observer,
       InstantSource clock,
       IdGenerator ids) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.service = Objects.requireNonNull(service, "service");
+    this(vertx, service, limits, clientIps, observer, clock, ids, IngestAccess.open());
+  }
+
+  /**
+   * @param clock the gateway clock: {@code receivedAt} of every event and ingest latency
+   * @param ids makes ids for events that come without one (see {@link
+   *     IdGenerator#timeOrdered(InstantSource)})
+   * @param access write keys and rate limits, shared by every server instance
+   */
+  public IngestRoutes(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer,
+      InstantSource clock,
+      IdGenerator ids,
+      IngestAccess access) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.clientIps = Objects.requireNonNull(clientIps, "clientIps");
     this.observer = Objects.requireNonNull(observer, "observer");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.ids = Objects.requireNonNull(ids, "ids");
+    this.access = Objects.requireNonNull(access, "access");
+    this.parser = new EventParser(limits.maxClockSkew(), Objects.requireNonNull(ids, "ids"));
+    this.reader = new EventBatchReader(limits, parser);
+    this.ingest =
+        new GuardedIngest(
+            Objects.requireNonNull(vertx, "vertx"),
+            Objects.requireNonNull(service, "service"),
+            limits,
+            observer,
+            clock);
   }
 
   /**
@@ -56,24 +85,54 @@ public final class IngestRoutes {
    * @return {@code router}, for chaining
    */
   public Router mount(Router router) {
-    EventBatchReader reader =
-        new EventBatchReader(limits, new EventParser(limits.maxClockSkew(), ids));
-    GuardedIngest ingest = new GuardedIngest(vertx, service, limits, observer, clock);
-    // the guard is a route of its own: Vert.x Web requires a body handler to come first on a route
+    // the guards are routes of their own: Vert.x Web requires a body handler to come first on a
+    // route
+    router.post(EVENTS_PATH).handler(new WriteKeyGuard(access, clientIps, observer));
     router.post(EVENTS_PATH).handler(new JsonContentGuard(limits.maxBodyBytes(), observer));
     router
         .post(EVENTS_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
         .handler(new EventsHandler(reader, ingest, clientIps, observer, clock))
-        // only the body handler fails with a bare 413 (a chunked body that grew past the limit)
-        .failureHandler(
-            ctx -> {
-              if (ctx.statusCode() == 413 && !(ctx.failure() instanceof HttpException)) {
-                observer.rejected(RejectReason.TOO_LARGE.tag());
-              }
-              ctx.next();
-            });
+        .failureHandler(this::countTooLarge);
     return mountErrorHandling(router);
+  }
+
+  /**
+   * Mounts {@code POST /hooks/{id}} for each configured source, each body read under its source's
+   * own size limit, and a 404 for any other source.
+   *
+   * @return {@code router}, for chaining
+   */
+  public Router mountHooks(Router router, List<HookSource> sources) {
+    for (HookSource source : sources) {
+      router
+          .post(HOOKS_PATH + source.id())
+          .handler(BodyHandler.create(false).setBodyLimit(source.maxBodyBytes()))
+          .handler(
+              new HooksHandler(source, reader, parser, ingest, access, clientIps, observer, clock))
+          .failureHandler(this::countTooLarge);
+    }
+    router
+        .post(HOOKS_PATH + ":source")
+        .handler(
+            ctx -> {
+              observer.rejected(RejectReason.UNKNOWN_SOURCE.tag());
+              ctx.fail(
+                  new HttpException(
+                      404,
+                      "source: no configured source " + EventParser.show(ctx.pathParam("source")),
+                      "source",
+                      null));
+            });
+    return router;
+  }
+
+  /** Only a body handler fails with a bare 413 (a chunked body that grew past the limit). */
+  private void countTooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 && !(ctx.failure() instanceof HttpException)) {
+      observer.rejected(RejectReason.TOO_LARGE.tag());
+    }
+    ctx.next();
   }
 
   /**

@@ -14,7 +14,10 @@ public enum RejectReason {
   INVALID_EVENT,
   UNSUPPORTED_MEDIA_TYPE,
   OVERLOADED,
-  STORE_UNAVAILABLE;
+  STORE_UNAVAILABLE,
+  UNAUTHORIZED,
+  RATE_LIMITED,
+  UNKNOWN_SOURCE;
 
   /** The label value reported to {@link IngestObserver#rejected(String)}, e.g. {@code too_deep}. */
   public String tag() {

@@ -12,6 +12,8 @@ final class RecordingObserver implements IngestObserver {
   final AtomicInteger duplicates = new AtomicInteger();
   final List<String> rejected = new CopyOnWriteArrayList<>();
   final List<Duration> latencies = new CopyOnWriteArrayList<>();
+  final List<String> verificationFailures = new CopyOnWriteArrayList<>();
+  final List<String> rateLimited = new CopyOnWriteArrayList<>();
 
   @Override
   public void accepted(int n) {
@@ -31,5 +33,15 @@ final class RecordingObserver implements IngestObserver {
   @Override
   public void ingestLatency(Duration latency) {
     latencies.add(latency);
+  }
+
+  @Override
+  public void verificationFailed(String source, String reason) {
+    verificationFailures.add(source + ":" + reason);
+  }
+
+  @Override
+  public void rateLimited(String scope, String source) {
+    rateLimited.add(scope + ":" + source);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tripline.handlers;
 
 import dev.tripline.handlers.access.IngestAccess;
+import dev.tripline.handlers.hooks.HookSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts the ingest routes on a real HTTP server on a free port. */
@@ -51,7 +53,14 @@ final class TestServers {
       ClientIpResolver clientIps,
       IngestObserver observer) {
     return listen(
-        vertx, service, limits, clientIps, observer, IngestAccess.open(), StreamAuth.DEFAULTS);
+        vertx,
+        service,
+        limits,
+        clientIps,
+        observer,
+        IngestAccess.open(),
+        StreamAuth.DEFAULTS,
+        List.of());
   }
 
   /** Every ingest route (events, CloudEvents, streams) behind {@code access}. */
@@ -63,6 +72,33 @@ final class TestServers {
       IngestObserver observer,
       IngestAccess access,
       StreamAuth auth) {
+    return listen(vertx, service, limits, clientIps, observer, access, auth, List.of());
+  }
+
+  /** The ingest routes with write keys and rate limits, and the given webhook sources. */
+  static Future<HttpServer> listen(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer,
+      IngestAccess access,
+      List<HookSource> hooks) {
+    return listen(vertx, service, limits, clientIps, observer, access, StreamAuth.DEFAULTS, hooks);
+  }
+
+  /**
+   * Every ingest route behind {@code access}, with the stream's auth limits and webhook sources.
+   */
+  static Future<HttpServer> listen(
+      Vertx vertx,
+      IngestService service,
+      IngestLimits limits,
+      ClientIpResolver clientIps,
+      IngestObserver observer,
+      IngestAccess access,
+      StreamAuth auth,
+      List<HookSource> hooks) {
     Router router = Router.router(vertx);
     InstantSource clock = InstantSource.fixed(NOW);
     IdGenerator ids = countingIds();
@@ -70,7 +106,10 @@ final class TestServers {
         .mount(router);
     new StreamRoutes(vertx, service, limits, clientIps, observer, clock, ids, access, auth)
         .mount(router);
-    new IngestRoutes(vertx, service, limits, clientIps, observer, clock, ids).mount(router);
+    IngestRoutes routes =
+        new IngestRoutes(vertx, service, limits, clientIps, observer, clock, ids, access);
+    routes.mount(router);
+    routes.mountHooks(router, hooks);
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))
         .requestHandler(router)

@@ -1,22 +1,11 @@
 package dev.tripline.rules;
 
-import dev.cel.bundle.Cel;
-import dev.cel.bundle.CelFactory;
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelIssue;
-import dev.cel.common.CelOptions;
-import dev.cel.common.CelSource;
-import dev.cel.common.CelSourceLocation;
-import dev.cel.common.CelValidationException;
-import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,30 +22,16 @@ import java.util.Map;
  */
 public final class CelConditions {
 
-  /** Bounds the work one evaluation may do, whatever the list sizes in an event. */
-  static final int MAX_COMPREHENSION_ITERATIONS = 10_000;
+  private final CelExpressions cel;
 
-  private final Cel cel;
-
-  private CelConditions(Cel cel) {
+  private CelConditions(CelExpressions cel) {
     this.cel = cel;
   }
 
   /** Builds the CEL environment (standard functions and macros, the {@code event} variable). */
   public static CelConditions create() {
-    Cel cel =
-        CelFactory.standardCelBuilder()
-            .setOptions(
-                CelOptions.current()
-                    // events carry JSON numbers: 3 > 2.5 must work across int and double
-                    .enableHeterogeneousNumericComparisons(true)
-                    .comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS)
-                    .build())
-            // without them has(), exists(), all(), map() and filter() are undeclared
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("event", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .build();
-    return new CelConditions(cel);
+    return new CelConditions(
+        CelExpressions.over(Map.of("event", MapType.create(SimpleType.STRING, SimpleType.DYN))));
   }
 
   /**
@@ -65,63 +40,14 @@ public final class CelConditions {
    * @throws InvalidConditionException with every issue and its position in the expression
    */
   public Condition compile(String expression) {
-    if (expression.isBlank()) {
-      throw new InvalidConditionException(
-          expression, List.of(new ConditionIssue(0, 1, 1, "must not be empty")));
-    }
-    CelValidationResult parsed = cel.parse(expression);
-    if (parsed.hasError()) {
-      throw invalid(expression, parsed, "syntax error: ");
-    }
-    CelValidationResult checked;
-    CelAbstractSyntaxTree ast;
-    try {
-      checked = cel.check(parsed.getAst());
-      if (checked.hasError()) {
-        throw invalid(expression, checked, "");
-      }
-      ast = checked.getAst();
-    } catch (CelValidationException e) {
-      throw new InvalidConditionException(
-          expression, List.of(new ConditionIssue(0, 1, 1, e.getMessage())));
-    }
-    CelType type = ast.getResultType();
+    CelExpressions.Compiled compiled = cel.compile(expression);
+    CelType type = compiled.resultType();
     if (type.kind() != CelKind.BOOL && type.kind() != CelKind.DYN) {
       throw new InvalidConditionException(
           expression,
           List.of(new ConditionIssue(0, 1, 1, "must be a bool expression, was " + type.name())));
     }
-    try {
-      return new CelCondition(expression, cel.createProgram(ast));
-    } catch (CelEvaluationException e) {
-      throw new InvalidConditionException(
-          expression, List.of(new ConditionIssue(0, 1, 1, e.getMessage())));
-    }
-  }
-
-  private static InvalidConditionException invalid(
-      String expression, CelValidationResult result, String prefix) {
-    CelSource source = result.getSource();
-    List<ConditionIssue> issues = new ArrayList<>();
-    for (CelIssue issue : result.getErrors()) {
-      CelSourceLocation location = issue.getSourceLocation();
-      int offset =
-          location.equals(CelSourceLocation.NONE)
-              ? 0
-              : source.getLocationOffset(location).orElse(0);
-      int line = Math.max(location.getLine(), 1);
-      int column = Math.max(location.getColumn(), 0) + 1;
-      issues.add(new ConditionIssue(offset, line, column, prefix + tidy(issue.getMessage())));
-    }
-    return new InvalidConditionException(expression, issues);
-  }
-
-  /**
-   * Drops what helps CEL developers but not rule authors: the (always empty) container and the list
-   * of every overload of an operator.
-   */
-  private static String tidy(String message) {
-    return message.replace(" (in container '')", "").replaceFirst(" \\(candidates: .*\\)$", "");
+    return new CelCondition(expression, compiled.program());
   }
 
   /** A compiled expression; the program is immutable, so one instance serves every thread. */

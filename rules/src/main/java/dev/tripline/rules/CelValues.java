@@ -17,12 +17,12 @@ import java.util.Map;
  * <p>Events are meant to hold these shapes already; this is the safety net, and it copies nothing
  * when nothing needs converting (the usual case).
  */
-final class CelValues {
+public final class CelValues {
 
   private CelValues() {}
 
   /** The value with numbers widened, the same instance when already in shape. */
-  static Object of(Object value) {
+  public static Object of(Object value) {
     return needsConversion(value) ? convert(value) : value;
   }
 

@@ -112,6 +112,33 @@ public final class ConfigKeys {
           "Retry-After sent with 503 when the queue is full or the store is unavailable.",
           durationAtLeast(Duration.ofSeconds(1)));
 
+  public static final ConfigKey<Double> INGEST_PER_IP_RATE =
+      key(
+          "ingest.per-ip-rate",
+          "number",
+          "requests/s",
+          "0",
+          "Requests per second each client address may make to /v1/events and /hooks/..., across"
+              + " sources (token bucket; past it 429 with Retry-After); 0 turns the limit off.",
+          numberIn(0, 1_000_000));
+  public static final ConfigKey<Integer> INGEST_PER_IP_BURST =
+      key(
+          "ingest.per-ip-burst",
+          "integer",
+          "requests",
+          "0",
+          "Requests a client address may make at once after a quiet spell; 0 means one second's"
+              + " worth of ingest.per-ip-rate.",
+          intIn(0, 10_000_000));
+  public static final ConfigKey<Integer> INGEST_PER_IP_MAX_ADDRESSES =
+      key(
+          "ingest.per-ip-max-addresses",
+          "integer",
+          "addresses",
+          "100000",
+          "Client addresses whose rate is tracked at once; beyond it idle ones are forgotten first.",
+          intIn(1, 10_000_000));
+
   public static final ConfigKey<String> MONGO_URI =
       key(
           "mongo.uri",
@@ -164,6 +191,15 @@ public final class ConfigKeys {
           "",
           "config/destinations.yaml",
           "YAML file of webhook destinations.",
+          nonEmpty());
+  public static final ConfigKey<String> SOURCES_FILE =
+      key(
+          "sources.file",
+          "path",
+          "",
+          "config/sources.yaml",
+          "YAML file of inbound sources: signed webhook sources (POST /hooks/{id}) and the write"
+              + " keys of the HTTP API.",
           nonEmpty());
   public static final ConfigKey<Integer> DETECTORS_MAX_KEYS_PER_RULE =
       key(
@@ -315,6 +351,9 @@ public final class ConfigKeys {
           INGEST_WRITE_BATCH_SIZE,
           INGEST_WRITE_CONCURRENCY,
           INGEST_RETRY_AFTER,
+          INGEST_PER_IP_RATE,
+          INGEST_PER_IP_BURST,
+          INGEST_PER_IP_MAX_ADDRESSES,
           MONGO_URI,
           MONGO_DATABASE,
           MONGO_TIMEOUT,
@@ -324,6 +363,7 @@ public final class ConfigKeys {
           RULES_DIR,
           RULES_WATCH_INTERVAL,
           DESTINATIONS_FILE,
+          SOURCES_FILE,
           DETECTORS_MAX_KEYS_PER_RULE,
           DETECTORS_MAX_TIMERS_PER_RULE,
           DETECTORS_TIMER_TICK,
@@ -386,6 +426,27 @@ public final class ConfigKeys {
       }
       return value;
     };
+  }
+
+  private static Function<String, Double> numberIn(double min, double max) {
+    return s -> {
+      double value;
+      try {
+        value = Double.parseDouble(s.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "must be a number from " + plain(min) + " to " + plain(max));
+      }
+      if (!(value >= min && value <= max)) {
+        throw new IllegalArgumentException(
+            "must be a number from " + plain(min) + " to " + plain(max));
+      }
+      return value;
+    };
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
   }
 
   private static Function<String, Long> sizeIn(long min, long max) {

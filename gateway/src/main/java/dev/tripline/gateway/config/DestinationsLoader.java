@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -59,8 +57,6 @@ public final class DestinationsLoader {
   private static final Set<String> BREAKER_FIELDS = Set.of("failures", "cool_off");
   private static final Set<String> CAP_FIELDS = Set.of("per", "max", "within");
   private static final Set<String> RETRY_FIELDS = Set.of("schedule", "count");
-  private static final Pattern REFERENCE =
-      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private DestinationsLoader() {}
 
@@ -517,21 +513,7 @@ public final class DestinationsLoader {
 
   private static String expand(
       String field, String value, Map<String, String> env, List<String> problems) {
-    Matcher m = REFERENCE.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String name = m.group(1);
-      String resolved = env.get(name);
-      if (resolved == null) {
-        resolved = m.group(2);
-      }
-      if (resolved == null) {
-        problems.add(field + ": environment variable " + name + " is not set");
-        resolved = "";
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(resolved));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return EnvReferences.expand(
+        value, env, name -> problems.add(field + ": environment variable " + name + " is not set"));
   }
 }

@@ -2,6 +2,7 @@ package dev.tripline.gateway.config;
 
 import static dev.tripline.gateway.config.ConfigKeys.*;
 
+import dev.tripline.handlers.access.RateLimit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ public record GatewayConfig(
     Path rulesDir,
     Duration rulesWatchInterval,
     Path destinationsFile,
+    Path sourcesFile,
     Detectors detectors,
     String adminToken,
     Delivery delivery,
@@ -38,7 +40,9 @@ public record GatewayConfig(
       int queueCapacity,
       int writeBatchSize,
       int writeConcurrency,
-      Duration retryAfter) {}
+      Duration retryAfter,
+      Optional<RateLimit> perIpLimit,
+      int perIpMaxAddresses) {}
 
   /** MongoDB: an external server when {@code uri} is present, else the embedded one. */
   public record Mongo(
@@ -62,6 +66,8 @@ public record GatewayConfig(
         + rulesDir
         + ", destinationsFile="
         + destinationsFile
+        + ", sourcesFile="
+        + sourcesFile
         + ", detectors="
         + detectors
         + ", adminToken="
@@ -100,7 +106,9 @@ public record GatewayConfig(
             v.get(INGEST_QUEUE_CAPACITY),
             v.get(INGEST_WRITE_BATCH_SIZE),
             v.get(INGEST_WRITE_CONCURRENCY),
-            v.get(INGEST_RETRY_AFTER)),
+            v.get(INGEST_RETRY_AFTER),
+            perIpLimit(v.get(INGEST_PER_IP_RATE), v.get(INGEST_PER_IP_BURST)),
+            v.get(INGEST_PER_IP_MAX_ADDRESSES)),
         new Mongo(
             uri.isEmpty() ? Optional.empty() : Optional.of(uri),
             v.get(MONGO_DATABASE),
@@ -111,6 +119,7 @@ public record GatewayConfig(
         Path.of(v.get(RULES_DIR)),
         v.get(RULES_WATCH_INTERVAL),
         Path.of(v.get(DESTINATIONS_FILE)),
+        Path.of(v.get(SOURCES_FILE)),
         new Detectors(
             v.get(DETECTORS_MAX_KEYS_PER_RULE),
             v.get(DETECTORS_MAX_TIMERS_PER_RULE),
@@ -125,5 +134,13 @@ public record GatewayConfig(
         new Retention(v.get(RETENTION_MAX_AGE), v.get(RETENTION_INTERVAL)),
         new Profiles(v.get(PROFILES_CACHE_SIZE), v.get(PROFILES_CACHE_EXPIRY)),
         v.get(SHUTDOWN_TIMEOUT));
+  }
+
+  /** A rate of 0 turns the per-address limit off; a burst of 0 is one second's worth. */
+  private static Optional<RateLimit> perIpLimit(double rate, int burst) {
+    if (rate == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new RateLimit(rate, burst == 0 ? RateLimit.defaultBurst(rate) : burst));
   }
 }

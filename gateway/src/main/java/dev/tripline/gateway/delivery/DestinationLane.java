@@ -1,5 +1,6 @@
 package dev.tripline.gateway.delivery;
 
+import dev.tripline.handlers.access.TokenBucket;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -34,7 +35,11 @@ final class DestinationLane {
   DestinationLane(String id, DestinationLimits limits, InstantSource clock) {
     this.id = id;
     this.limits = limits;
-    this.bucket = limits.rateLimited() ? new TokenBucket(limits.rateLimit(), clock) : null;
+    // one second's worth at once (at least one request), then the rate
+    this.bucket =
+        limits.rateLimited()
+            ? new TokenBucket(limits.rateLimit(), Math.max(1, limits.rateLimit()), clock)
+            : null;
     this.breaker = new CircuitBreaker(limits.breakerFailures(), limits.breakerCoolOff(), clock);
   }
 

@@ -71,6 +71,26 @@ public final class GatewayMetrics {
         .increment();
   }
 
+  /** A request to a configured webhook source failed verification (answered 401). */
+  public void verificationFailed(String source, String reason) {
+    Counter.builder("tripline.hooks.verification.failures")
+        .description("Webhook requests that failed verification, by source and reason")
+        .tag("source", source)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** A request went past a rate limit (answered 429); {@code scope} is source or ip. */
+  public void rateLimited(String scope, String source) {
+    Counter.builder("tripline.ingest.rate.limited")
+        .description("Ingest requests refused by a rate limit, by scope and source")
+        .tag("scope", scope)
+        .tag("source", source)
+        .register(registry)
+        .increment();
+  }
+
   public void ingestLatency(Duration latency) {
     ingestLatency.record(latency);
   }

@@ -1,6 +1,7 @@
 package dev.tripline.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.ruletest.RuleTestCase;
@@ -35,6 +36,35 @@ class ShippedConfigTest {
         .isEqualTo("velocity");
     assertThat(rules.rule("cart-abandon").orElseThrow().detector().kind()).isEqualTo("absence");
     assertThat(rules.rule("checkout-funnel").orElseThrow().detector().kind()).isEqualTo("sequence");
+  }
+
+  @Test
+  void should_ship_no_active_source_so_the_quick_start_needs_no_secrets() {
+    assertThat(SourcesLoader.load(CONFIG.resolve("sources.yaml"), Map.of(), 512 * 1024))
+        .isEqualTo(Sources.none());
+  }
+
+  @Test
+  void should_load_the_example_sources_with_their_secrets_set() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "GITHUB_WEBHOOK_SECRET", "gh",
+            "STRIPE_WEBHOOK_SECRET", "whsec_x",
+            "SHOPIFY_CLIENT_SECRET", "shpss_x");
+    Path examples = CONFIG.resolve("sources").resolve("examples");
+    for (String example : List.of("github", "stripe", "shopify")) {
+      Sources sources = SourcesLoader.load(examples.resolve(example + ".yaml"), env, 512 * 1024);
+      assertThat(sources.hooks())
+          .singleElement()
+          .satisfies(
+              hook -> {
+                assertThat(hook.id()).isEqualTo(example);
+                assertThat(hook.scheme().wireName()).isEqualTo(example);
+              });
+      assertThat(sources.rateLimits()).containsKey(example);
+    }
+    assertThatThrownBy(() -> SourcesLoader.load(examples.resolve("github.yaml"), Map.of(), 1024))
+        .hasMessageContaining("environment variable GITHUB_WEBHOOK_SECRET is not set");
   }
 
   @Test
