@@ -101,8 +101,13 @@ class AdminGatewayTest {
     Instant now = Instant.now();
     await(post(event("e1", "page", "u9", now), event("e2", "page", "u9", now)));
     await(post(event("c1", "add_to_cart", "u1", now)));
-    JsonObject rules = await(admin("GET", "/admin/rules")).bodyAsJsonObject();
-    assertThat(rules.getJsonArray("rules").getJsonObject(1).getInteger("timers")).isEqualTo(1);
+    // detection runs after the ack (behind the profile join), so wait for the cart's timer
+    JsonObject rules =
+        await(
+            Polling.until(
+                vertx,
+                () -> admin("GET", "/admin/rules").map(HttpResponse::bodyAsJsonObject),
+                r -> r.getJsonArray("rules").getJsonObject(1).getInteger("timers") == 1));
     assertThat(rules.getJsonArray("rules").getJsonObject(0).getString("kind"))
         .isEqualTo("threshold");
 
@@ -200,8 +205,17 @@ class AdminGatewayTest {
     Instant now = Instant.now();
     await(post(event("e1", "page", "u9", now), event("e2", "page", "u9", now)));
 
+    // detection runs after the ack (behind the profile join): wait until both events are counted
     JsonObject before =
-        await(admin("GET", "/admin/rules/burst/keys?ip=127.0.0.1")).bodyAsJsonObject();
+        await(
+            Polling.until(
+                vertx,
+                () ->
+                    admin("GET", "/admin/rules/burst/keys?ip=127.0.0.1")
+                        .map(HttpResponse::bodyAsJsonObject),
+                r ->
+                    r.getJsonObject("state") != null
+                        && r.getJsonObject("state").getInteger("count") >= 2));
     assertThat(before.getJsonObject("state").getInteger("count")).isEqualTo(2);
     await(post(event("e3", "page", "u9", now)));
     await(receiver.first());
