@@ -8,10 +8,14 @@ import dev.tripline.gateway.delivery.DestinationLimits;
 import dev.tripline.gateway.delivery.DestinationRetry;
 import dev.tripline.gateway.delivery.FrequencyCap;
 import dev.tripline.rules.Durations;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -268,5 +272,26 @@ class DestinationsLoaderTest {
                 + " 1000, was 0",
             "destinations.yaml: destinations[0] (klaviyo): breaker.failures: must be from 1 to"
                 + " 1000, was 0");
+  }
+
+  @Test
+  void should_load_the_readme_example() throws Exception {
+    Matcher example =
+        Pattern.compile(
+                "<!-- example-config: destinations -->\\s*```yaml\\n(.*?)\\n```", Pattern.DOTALL)
+            .matcher(Files.readString(Path.of("..", "README.md")));
+    assertThat(example.find()).isTrue();
+    String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
+
+    Map<String, Destination> loaded =
+        parse(
+            example.group(1),
+            Map.of(
+                "KLAVIYO_WEBHOOK_SECRET", secret,
+                "KLAVIYO_SECRET", secret,
+                "KLAVIYO_SECRET_NEXT", secret,
+                "KLAVIYO_KEY", "pk_test"));
+
+    assertThat(loaded).containsOnlyKeys("klaviyo", "klaviyo-events");
   }
 }
