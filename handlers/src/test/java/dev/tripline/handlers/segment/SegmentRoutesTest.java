@@ -8,6 +8,7 @@ import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.IngestWiring;
 import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.access.RateLimiter;
 import dev.tripline.handlers.access.WriteKeys;
@@ -137,14 +138,15 @@ class SegmentRoutesTest {
         };
     Router router = Router.router(vertx);
     new SegmentRoutes(
-            vertx,
-            store,
-            IngestLimits.defaults().withIngestTimeout(Duration.ofSeconds(5)),
-            ClientIpResolver.direct(),
-            observer,
-            InstantSource.fixed(NOW),
-            generated,
-            access,
+            new IngestWiring(
+                vertx,
+                store,
+                IngestLimits.defaults().withIngestTimeout(Duration.ofSeconds(5)),
+                ClientIpResolver.direct(),
+                observer,
+                InstantSource.fixed(NOW),
+                generated,
+                access),
             profiles)
         .mount(router);
     IngestRoutes.mountErrorHandling(router);
