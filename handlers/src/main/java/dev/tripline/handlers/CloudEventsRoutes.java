@@ -54,6 +54,7 @@ public final class CloudEventsRoutes {
   private void withBody(Route route, CloudEventsHandler handler) {
     route
         .handler(BodyHandler.create(false).setBodyLimit(wiring.limits().maxBodyBytes()))
+        .handler(SourceBodyLimit.afterBody(wiring.observer()))
         .handler(handler)
         // only the body handler fails with a bare 413 (a chunked body that grew past the limit)
         .failureHandler(

@@ -59,6 +59,7 @@ public final class IngestRoutes {
     router
         .post(EVENTS_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(SourceBodyLimit.afterBody(observer))
         .handler(new EventsHandler(reader, ingest, clientIps, observer, clock))
         .failureHandler(this::countTooLarge);
     return mountErrorHandling(router);

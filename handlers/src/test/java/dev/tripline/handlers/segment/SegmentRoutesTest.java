@@ -622,6 +622,32 @@ class SegmentRoutesTest {
   }
 
   @Test
+  void should_answer_413_over_the_body_limit_of_the_key_source(Vertx vertx, VertxTestContext tc) {
+    listen(
+            vertx,
+            new IngestAccess(
+                WriteKeys.of(Map.of("key-shop", "shop")), RateLimiter.NONE, Map.of("shop", 1024)))
+        .compose(
+            keyed -> {
+              port = keyed;
+              return post(
+                  "/v1/track",
+                  "{\"userId\":\"u1\",\"event\":\"" + "x".repeat(2000) + "\"}",
+                  "key-shop");
+            })
+        .onComplete(
+            tc.succeeding(
+                response ->
+                    tc.verify(
+                        () -> {
+                          assertThat(response.statusCode()).isEqualTo(413);
+                          assertThat(rejected).containsExactly("too_large");
+                          assertThat(store.events).isEmpty();
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
   void should_answer_503_and_store_nothing_when_profiles_cannot_be_written(VertxTestContext tc) {
     profiles.failing = true;
     post("/v1/identify", "{\"userId\":\"u1\",\"traits\":{\"plan\":\"pro\"}}")
