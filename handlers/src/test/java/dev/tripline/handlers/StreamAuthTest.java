@@ -176,15 +176,19 @@ class StreamAuthTest {
     assertThat(client.json(1)).isEqualTo(ack(1, 0));
   }
 
+  private void assertUpgradeRefused(String authorization, int status) {
+    assertThatThrownBy(() -> connect(IngestRoutes.STREAM_PATH, authorization))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(UpgradeRejectedException.class)
+        .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(status));
+  }
+
   @Test
   void should_refuse_the_upgrade_with_401_for_an_unknown_key(Vertx vertx) throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    assertThatThrownBy(() -> connect(IngestRoutes.STREAM_PATH, "Bearer wrong"))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(UpgradeRejectedException.class)
-        .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
+    assertUpgradeRefused("Bearer wrong", 401);
     assertThat(observer.rejected).containsExactly("unauthorized");
   }
 
@@ -196,11 +200,7 @@ class StreamAuthTest {
             WriteKeys.of(Map.of("k-web", "web")), (source, ip) -> Duration.ofSeconds(1)),
         StreamAuth.DEFAULTS);
 
-    assertThatThrownBy(() -> connect(IngestRoutes.STREAM_PATH, "Bearer k-web"))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(UpgradeRejectedException.class)
-        .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(429));
+    assertUpgradeRefused("Bearer k-web", 429);
     assertThat(observer.rejected).containsExactly("rate_limited");
   }
 
