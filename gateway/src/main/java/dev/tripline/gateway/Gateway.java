@@ -346,7 +346,9 @@ public final class Gateway {
             InstantSource.system(),
             new MetricsObservers.Ingest(metrics));
     return new IngestAccess(
-        sources.writeKeys(), limits.limitsAnything() ? limits : RateLimiter.NONE);
+        sources.writeKeys(),
+        limits.limitsAnything() ? limits : RateLimiter.NONE,
+        sources.apiMaxBodyBytes());
   }
 
   private static Definitions loadDefinitions(GatewayConfig config, Map<String, String> env) {

@@ -10,6 +10,7 @@ import dev.tripline.handlers.IdGenerator;
 import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.IngestWiring;
 import dev.tripline.handlers.ReadinessHandler;
 import dev.tripline.handlers.StreamRoutes;
 import dev.tripline.handlers.access.IngestAccess;
@@ -94,30 +95,23 @@ final class HttpVerticle extends VerticleBase {
                 ctx.response()
                     .putHeader("content-type", PROMETHEUS_TEXT)
                     .end(with.registry().scrape()));
-    IdGenerator ids = IdGenerator.timeOrdered(clock);
-    IngestAccess access = with.access();
-    // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
-    new CloudEventsRoutes(
-            vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
-        .mount(router);
-    new StreamRoutes(vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access)
-        .mount(router);
-    IngestRoutes ingest =
-        new IngestRoutes(
-            vertx, with.ingest(), limits, clientIps, ingestObserver, clock, ids, access);
-    ingest.mount(router);
-    ingest.mountHooks(router, with.hooks());
-    new SegmentRoutes(
+    IngestWiring wiring =
+        new IngestWiring(
             vertx,
             with.ingest(),
             limits,
             clientIps,
             ingestObserver,
             clock,
-            ids,
-            access,
-            with.profiles())
-        .mount(router);
+            IdGenerator.timeOrdered(clock),
+            with.access());
+    // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
+    new CloudEventsRoutes(wiring).mount(router);
+    new StreamRoutes(wiring).mount(router);
+    IngestRoutes ingest = new IngestRoutes(wiring);
+    ingest.mount(router);
+    ingest.mountHooks(router, with.hooks());
+    new SegmentRoutes(wiring, with.profiles()).mount(router);
     with.admin().ifPresent(admin -> admin.mount(router));
     return vertx
         .createHttpServer(limits.applyTo(new HttpServerOptions()))

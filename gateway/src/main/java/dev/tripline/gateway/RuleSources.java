@@ -4,6 +4,8 @@ import dev.tripline.gateway.config.ConfigException;
 import dev.tripline.gateway.config.ConfigLoader;
 import dev.tripline.gateway.config.DestinationsLoader;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.config.Sources;
+import dev.tripline.gateway.config.SourcesLoader;
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.rules.RuleLoader;
 import dev.tripline.rules.RuleProblem;
@@ -54,6 +56,19 @@ final class RuleSources {
     }
     try {
       return DestinationsLoader.load(config.destinationsFile(), env);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      throw new CommandExit(status);
+    }
+  }
+
+  /**
+   * The inbound sources of {@code sources.file}, validated as at start (secrets and keys resolved
+   * from the environment); a missing file is no sources.
+   */
+  Sources inboundSources(GatewayConfig config, int status) throws CommandExit {
+    try {
+      return SourcesLoader.load(config.sourcesFile(), env, config.ingest().maxBodyBytes());
     } catch (ConfigException e) {
       err.println(e.getMessage());
       throw new CommandExit(status);

@@ -1,6 +1,7 @@
 package dev.tripline.gateway;
 
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.config.Sources;
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.ruletest.RuleTestCase;
 import dev.tripline.gateway.ruletest.RuleTestFixtures;
@@ -22,15 +23,16 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code validate}: prints every problem, one per line as {@code file:line:column rule <id>:
- *       <field>: <message>}.
+ *       <field>: <message>}; then checks the config's {@code sources.file} as the gateway does at
+ *       start and prints its problems the same way.
  *   <li>{@code test}: also runs the fixture files ({@code *.test.yaml}) under {@code DIR} in memory
  *       with a fake clock ({@link RuleTestRunner}) and prints a diff for each failing test; the
  *       webhook count applies the destinations' frequency caps.
  * </ul>
  *
- * <p>Exit status: 0 when all is well, 1 when a rule, destination, fixture or test is not, 2 for bad
- * arguments or an invalid config file. Destination secrets are resolved as at start, so a {@code
- * ${VAR}} without a {@code :-default} must be set in the environment.
+ * <p>Exit status: 0 when all is well, 1 when a rule, destination, source, fixture or test is not, 2
+ * for bad arguments or an invalid config file. Destination and source secrets are resolved as at
+ * start, so a {@code ${VAR}} without a {@code :-default} must be set in the environment.
  */
 final class RulesCommand {
 
@@ -49,10 +51,12 @@ final class RulesCommand {
   }
 
   /** What the options point at: the rules directory and the destinations. */
-  private record Target(Path rulesDir, Map<String, Destination> destinations) {}
+  private record Target(
+      GatewayConfig config, Path rulesDir, Map<String, Destination> destinations) {}
 
   /** The rules of a target, loaded, with the destinations they were checked against. */
-  private record Loaded(Path rulesDir, RuleSet rules, Map<String, Destination> destinations) {}
+  private record Loaded(
+      GatewayConfig config, Path rulesDir, RuleSet rules, Map<String, Destination> destinations) {}
 
   int validate(List<String> options, Path defaultConfig) {
     Loaded loaded;
@@ -73,6 +77,13 @@ final class RulesCommand {
                     .map(RulesCommand::describe)
                     .collect(Collectors.joining(", "))
                 + ")");
+    Sources inbound;
+    try {
+      inbound = sources.inboundSources(loaded.config(), FAILED);
+    } catch (CommandExit exit) {
+      return exit.status;
+    }
+    out.printf("%s: %d source(s) valid%n", loaded.config().sourcesFile(), inbound.size());
     return OK;
   }
 
@@ -124,6 +135,7 @@ final class RulesCommand {
   private Loaded load(List<String> options, Path defaultConfig) throws CommandExit {
     Target target = target(options, defaultConfig);
     return new Loaded(
+        target.config(),
         target.rulesDir(),
         sources.rules(target.rulesDir(), target.destinations().keySet(), out, FAILED),
         target.destinations());
@@ -147,7 +159,7 @@ final class RulesCommand {
     }
     GatewayConfig config = sources.config(configFile, configNamed, USAGE);
     Map<String, Destination> destinations = sources.destinations(config, FAILED);
-    return new Target(dir != null ? dir : config.rulesDir(), destinations);
+    return new Target(config, dir != null ? dir : config.rulesDir(), destinations);
   }
 
   private static String describe(Rule rule) {

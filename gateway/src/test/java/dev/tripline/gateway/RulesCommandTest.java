@@ -142,6 +142,39 @@ class RulesCommandTest {
   }
 
   @Test
+  void should_report_sources_the_gateway_could_not_load() throws IOException {
+    Path sources = dir.resolve("sources.yaml");
+    Files.writeString(
+        sources,
+        """
+        - id: github
+          verify: {scheme: github, secrets: ["${GITHUB_SECRET}"]}
+        - id: web
+          kind: api
+          write_keys: [wk_web]
+          max_body_size: 1GiB
+        """);
+    Files.writeString(config, Files.readString(config) + "sources: {file: " + sources + "}\n");
+
+    assertThat(validate("--config", config.toString())).isEqualTo(RulesCommand.FAILED);
+    assertThat(err())
+        .contains("environment variable GITHUB_SECRET is not set")
+        .contains("source web: max_body_size: must be from 1KiB to 512KiB");
+
+    err.reset();
+    Files.writeString(
+        sources,
+        """
+        - id: github
+          verify: {scheme: github, secrets: ["${GITHUB_SECRET}"]}
+        """);
+    assertThat(validate(Map.of("GITHUB_SECRET", "s3cr3t"), "--config", config.toString()))
+        .isEqualTo(RulesCommand.OK);
+    assertThat(out()).contains(sources + ": 1 source(s) valid");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
   void should_say_when_there_is_no_destinations_file() throws IOException {
     Files.delete(dir.resolve("destinations.yaml"));
     Files.writeString(

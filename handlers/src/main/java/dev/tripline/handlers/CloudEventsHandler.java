@@ -115,6 +115,9 @@ final class CloudEventsHandler implements Handler<RoutingContext> {
                   + declared));
       return;
     }
+    if (!SourceBodyLimit.admitted(ctx, access, source, observer)) {
+      return;
+    }
     ctx.put(SOURCE_KEY, source);
     ctx.put(MODE_KEY, mode);
     ctx.next();

@@ -1,11 +1,8 @@
 package dev.tripline.handlers;
 
-import dev.tripline.handlers.access.IngestAccess;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -19,35 +16,11 @@ public final class CloudEventsRoutes {
   /** The CloudEvents ingest path. */
   public static final String PATH = "/v1/cloudevents";
 
-  private final Vertx vertx;
-  private final IngestService service;
-  private final IngestLimits limits;
-  private final ClientIpResolver clientIps;
-  private final IngestObserver observer;
-  private final InstantSource clock;
-  private final IdGenerator ids;
-  private final IngestAccess access;
+  private final IngestWiring wiring;
 
-  /**
-   * @param access write keys and rate limits ({@link IngestAccess#open()} for none)
-   */
-  public CloudEventsRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids,
-      IngestAccess access) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.service = Objects.requireNonNull(service, "service");
-    this.limits = Objects.requireNonNull(limits, "limits");
-    this.clientIps = Objects.requireNonNull(clientIps, "clientIps");
-    this.observer = Objects.requireNonNull(observer, "observer");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.ids = Objects.requireNonNull(ids, "ids");
-    this.access = Objects.requireNonNull(access, "access");
+  /** Routes built from the collaborators every ingest route shares. */
+  public CloudEventsRoutes(IngestWiring wiring) {
+    this.wiring = Objects.requireNonNull(wiring, "wiring");
   }
 
   /**
@@ -57,17 +30,18 @@ public final class CloudEventsRoutes {
    * @return {@code router}, for chaining
    */
   public Router mount(Router router) {
-    EventParser parser = new EventParser(limits.maxClockSkew(), ids);
+    IngestLimits limits = wiring.limits();
+    EventParser parser = wiring.newParser();
     CloudEventsHandler handler =
         new CloudEventsHandler(
             new CloudEventReader(limits, parser),
             new EventBatchReader(limits, parser),
-            new GuardedIngest(vertx, service, limits, observer, clock),
-            clientIps,
-            observer,
-            clock,
+            wiring.newIngest(),
+            wiring.clientIps(),
+            wiring.observer(),
+            wiring.clock(),
             limits,
-            access);
+            wiring.access());
     router.post(PATH).handler(handler::admit);
     withBody(router.post(PATH), handler);
     for (String type : new String[] {CloudEventsHandler.STRUCTURED, CloudEventsHandler.BATCH}) {
@@ -79,13 +53,14 @@ public final class CloudEventsRoutes {
 
   private void withBody(Route route, CloudEventsHandler handler) {
     route
-        .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(wiring.limits().maxBodyBytes()))
+        .handler(SourceBodyLimit.afterBody(wiring.observer()))
         .handler(handler)
         // only the body handler fails with a bare 413 (a chunked body that grew past the limit)
         .failureHandler(
             ctx -> {
               if (ctx.statusCode() == 413 && !(ctx.failure() instanceof HttpException)) {
-                observer.rejected(RejectReason.TOO_LARGE.tag());
+                wiring.observer().rejected(RejectReason.TOO_LARGE.tag());
               }
               ctx.next();
             });

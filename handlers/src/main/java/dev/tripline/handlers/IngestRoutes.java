@@ -2,13 +2,11 @@ package dev.tripline.handlers;
 
 import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.hooks.HookSource;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Wires the ingest endpoints onto a router: {@code POST /v1/events}, the configured webhook
@@ -36,47 +34,16 @@ public final class IngestRoutes {
   private final EventBatchReader reader;
   private final GuardedIngest ingest;
 
-  /** Routes with open access and no rate limits. */
-  public IngestRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids) {
-    this(vertx, service, limits, clientIps, observer, clock, ids, IngestAccess.open());
-  }
-
-  /**
-   * @param clock the gateway clock: {@code receivedAt} of every event and ingest latency
-   * @param ids makes ids for events that come without one (see {@link
-   *     IdGenerator#timeOrdered(InstantSource)})
-   * @param access write keys and rate limits, shared by every server instance
-   */
-  public IngestRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids,
-      IngestAccess access) {
-    this.limits = Objects.requireNonNull(limits, "limits");
-    this.clientIps = Objects.requireNonNull(clientIps, "clientIps");
-    this.observer = Objects.requireNonNull(observer, "observer");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.access = Objects.requireNonNull(access, "access");
-    this.parser = new EventParser(limits.maxClockSkew(), Objects.requireNonNull(ids, "ids"));
+  /** Routes built from the collaborators every ingest route shares. */
+  public IngestRoutes(IngestWiring wiring) {
+    this.limits = wiring.limits();
+    this.clientIps = wiring.clientIps();
+    this.observer = wiring.observer();
+    this.clock = wiring.clock();
+    this.access = wiring.access();
+    this.parser = wiring.newParser();
     this.reader = new EventBatchReader(limits, parser);
-    this.ingest =
-        new GuardedIngest(
-            Objects.requireNonNull(vertx, "vertx"),
-            Objects.requireNonNull(service, "service"),
-            limits,
-            observer,
-            clock);
+    this.ingest = wiring.newIngest();
   }
 
   /**
@@ -92,6 +59,7 @@ public final class IngestRoutes {
     router
         .post(EVENTS_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(SourceBodyLimit.afterBody(observer))
         .handler(new EventsHandler(reader, ingest, clientIps, observer, clock))
         .failureHandler(this::countTooLarge);
     return mountErrorHandling(router);

@@ -82,7 +82,7 @@ final class JsonContentGuard implements Handler<RoutingContext> {
     return true;
   }
 
-  private static long declaredLength(String header) {
+  static long declaredLength(String header) {
     if (header == null) {
       return -1;
     }

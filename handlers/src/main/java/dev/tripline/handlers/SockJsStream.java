@@ -74,6 +74,7 @@ final class SockJsStream implements Handler<SockJSSocket> {
       try {
         source = access.admit(key, clientIp, EventParser.DEFAULT_SOURCE);
       } catch (HttpException refused) {
+        StreamSession.countRefused(observer, refused);
         JsonObject error = new JsonObject().put("type", "error").put("error", refused.getMessage());
         if (refused.field() != null) {
           error.put("field", refused.field());

@@ -74,6 +74,7 @@ public final class StreamHandler implements Handler<RoutingContext> {
       try {
         source = access.admit(key, clientIp, EventParser.DEFAULT_SOURCE);
       } catch (HttpException refused) {
+        StreamSession.countRefused(observer, refused);
         ctx.fail(refused);
         return;
       }

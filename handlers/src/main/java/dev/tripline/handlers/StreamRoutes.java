@@ -23,49 +23,16 @@ public final class StreamRoutes {
   /** The SockJS endpoint's prefix. */
   public static final String SOCKJS_PATH = "/v1/sockjs";
 
-  private final Vertx vertx;
-  private final IngestService service;
-  private final IngestLimits limits;
-  private final ClientIpResolver clientIps;
-  private final IngestObserver observer;
-  private final InstantSource clock;
-  private final IdGenerator ids;
-  private final IngestAccess access;
+  private final IngestWiring wiring;
   private final StreamAuth auth;
 
-  /**
-   * @param access write keys and rate limits ({@link IngestAccess#open()} for none)
-   */
-  public StreamRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids,
-      IngestAccess access) {
-    this(vertx, service, limits, clientIps, observer, clock, ids, access, StreamAuth.DEFAULTS);
+  /** Routes built from the collaborators every ingest route shares. */
+  public StreamRoutes(IngestWiring wiring) {
+    this(wiring, StreamAuth.DEFAULTS);
   }
 
-  StreamRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids,
-      IngestAccess access,
-      StreamAuth auth) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.service = Objects.requireNonNull(service, "service");
-    this.limits = Objects.requireNonNull(limits, "limits");
-    this.clientIps = Objects.requireNonNull(clientIps, "clientIps");
-    this.observer = Objects.requireNonNull(observer, "observer");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.ids = Objects.requireNonNull(ids, "ids");
-    this.access = Objects.requireNonNull(access, "access");
+  StreamRoutes(IngestWiring wiring, StreamAuth auth) {
+    this.wiring = Objects.requireNonNull(wiring, "wiring");
     this.auth = Objects.requireNonNull(auth, "auth");
   }
 
@@ -76,9 +43,14 @@ public final class StreamRoutes {
    * @return {@code router}, for chaining
    */
   public Router mount(Router router) {
-    EventBatchReader reader =
-        new EventBatchReader(limits, new EventParser(limits.maxClockSkew(), ids));
-    GuardedIngest ingest = new GuardedIngest(vertx, service, limits, observer, clock);
+    Vertx vertx = wiring.vertx();
+    IngestLimits limits = wiring.limits();
+    ClientIpResolver clientIps = wiring.clientIps();
+    IngestObserver observer = wiring.observer();
+    InstantSource clock = wiring.clock();
+    IngestAccess access = wiring.access();
+    EventBatchReader reader = new EventBatchReader(limits, wiring.newParser());
+    GuardedIngest ingest = wiring.newIngest();
     router
         .get(STREAM_PATH)
         .handler(

@@ -98,6 +98,7 @@ final class StreamSession {
                 authTimer = -1;
                 if (source == null && !closed) {
                   LOG.debug("close unauthenticated stream [client: {}]", clientIp);
+                  observer.rejected(RejectReason.UNAUTHORIZED.tag());
                   policyClosed = true;
                   ws.close(POLICY_VIOLATION, "authentication timeout");
                 }
@@ -160,7 +161,9 @@ final class StreamSession {
       send(error(seq, rejection));
       return;
     } catch (HttpException refused) {
-      send(error(seq, refused)); // 429: the frame was not taken, the client sends it again later
+      // 429: the frame was not taken, the client sends it again later
+      countRefused(observer, refused);
+      send(error(seq, refused));
       return;
     }
     inFlight++;
@@ -190,6 +193,7 @@ final class StreamSession {
     try {
       source = access.admit(presented, clientIp, EventParser.DEFAULT_SOURCE);
     } catch (RateLimitedException limited) {
+      countRefused(observer, limited);
       send(error(seq, limited));
       return;
     } catch (HttpException refused) {
@@ -209,11 +213,24 @@ final class StreamSession {
   }
 
   private void authFailed() {
+    observer.rejected(RejectReason.UNAUTHORIZED.tag());
     if (++authFailures >= auth.maxFailures() && !closed) {
       LOG.debug("close stream after failed authentication [client: {}]", clientIp);
       policyClosed = true;
       ws.close(POLICY_VIOLATION, "authentication failed");
     }
+  }
+
+  /**
+   * Counts a refusal of {@link IngestAccess}, at the upgrade or on a frame, as the HTTP routes
+   * count theirs: {@code rate_limited} past a rate limit, {@code unauthorized} otherwise.
+   */
+  static void countRefused(IngestObserver observer, HttpException refused) {
+    observer.rejected(
+        (refused instanceof RateLimitedException
+                ? RejectReason.RATE_LIMITED
+                : RejectReason.UNAUTHORIZED)
+            .tag());
   }
 
   void onBinary() {

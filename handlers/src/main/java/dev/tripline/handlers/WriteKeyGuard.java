@@ -42,6 +42,9 @@ final class WriteKeyGuard implements Handler<RoutingContext> {
       ctx.fail(e);
       return;
     }
+    if (!SourceBodyLimit.admitted(ctx, access, source, observer)) {
+      return;
+    }
     if (access.keyRequired()) {
       ctx.put(BOUND_SOURCE, source);
     }

@@ -15,6 +15,8 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -402,5 +404,73 @@ class CloudEventsHandlerTest {
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(admitted.statusCode()).isEqualTo(202);
     assertThat(only().source()).isEqualTo("shop");
+  }
+
+  private static final IngestAccess SMALL_SOURCE =
+      new IngestAccess(
+          WriteKeys.of(Map.of("k-small", "small", "k-big", "big")),
+          RateLimiter.NONE,
+          Map.of("small", 1024));
+
+  private static String eventOfAbout(int bytes) {
+    return new JsonObject()
+        .put("type", "page_view")
+        .put("id", "e-big")
+        .put("properties", new JsonObject().put("pad", "x".repeat(bytes)))
+        .encode();
+  }
+
+  @Test
+  void should_answer_413_over_the_body_limit_of_the_key_source(Vertx vertx) throws Exception {
+    start(vertx, SMALL_SOURCE);
+    MultiMap small =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add("Authorization", "Bearer k-small");
+    MultiMap big =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add("Authorization", "Bearer k-big");
+    MultiMap smallCloudEvent =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", JsonFormat.CONTENT_TYPE)
+            .add("Authorization", "Bearer k-small");
+
+    HttpResponse<Buffer> events = post(IngestRoutes.EVENTS_PATH, small, eventOfAbout(2000));
+    HttpResponse<Buffer> cloudEvents =
+        post(CloudEventsRoutes.PATH, smallCloudEvent, "{\"pad\":\"" + "x".repeat(2000) + "\"}");
+    HttpResponse<Buffer> underIngestLimit = post(IngestRoutes.EVENTS_PATH, big, eventOfAbout(2000));
+
+    assertThat(events.statusCode()).isEqualTo(413);
+    assertThat(events.bodyAsJsonObject().getString("error"))
+        .contains("max_body_size of source \"small\"");
+    assertThat(cloudEvents.statusCode()).isEqualTo(413);
+    assertThat(underIngestLimit.statusCode()).isEqualTo(202);
+    assertThat(observer.rejected).containsExactly("too_large", "too_large");
+    assertThat(store.stored).hasSize(1);
+  }
+
+  @Test
+  void should_answer_413_for_a_chunked_body_read_over_the_key_source_limit(Vertx vertx)
+      throws Exception {
+    start(vertx, SMALL_SOURCE);
+
+    int status =
+        await(
+            vertx
+                .createHttpClient()
+                .request(HttpMethod.POST, port, "127.0.0.1", IngestRoutes.EVENTS_PATH)
+                .compose(
+                    request ->
+                        request
+                            .setChunked(true)
+                            .putHeader("Content-Type", "application/json")
+                            .putHeader("Authorization", "Bearer k-small")
+                            .send(Buffer.buffer(eventOfAbout(2000))))
+                .map(HttpClientResponse::statusCode));
+
+    assertThat(status).isEqualTo(413);
+    assertThat(observer.rejected).containsExactly("too_large");
+    assertThat(store.calls).isEmpty();
   }
 }

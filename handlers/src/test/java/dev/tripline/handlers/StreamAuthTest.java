@@ -44,6 +44,7 @@ class StreamAuthTest {
       new IngestAccess(WriteKeys.of(Map.of("k-web", "web")), RateLimiter.NONE);
 
   private FakeIngestService store;
+  private RecordingObserver observer;
   private HttpServer server;
   private WebSocketClient wsClient;
   private WebClient client;
@@ -51,6 +52,7 @@ class StreamAuthTest {
 
   private void start(Vertx vertx, IngestAccess access, StreamAuth auth) throws Exception {
     store = new FakeIngestService();
+    observer = new RecordingObserver();
     wsClient = vertx.createWebSocketClient();
     client = WebClient.create(vertx);
     server =
@@ -60,7 +62,7 @@ class StreamAuthTest {
                 store,
                 TestServers.LIMITS,
                 ClientIpResolver.direct(),
-                new RecordingObserver(),
+                observer,
                 access,
                 auth));
     port = server.actualPort();
@@ -174,15 +176,32 @@ class StreamAuthTest {
     assertThat(client.json(1)).isEqualTo(ack(1, 0));
   }
 
+  private void assertUpgradeRefused(String authorization, int status) {
+    assertThatThrownBy(() -> connect(IngestRoutes.STREAM_PATH, authorization))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(UpgradeRejectedException.class)
+        .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(status));
+  }
+
   @Test
   void should_refuse_the_upgrade_with_401_for_an_unknown_key(Vertx vertx) throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    assertThatThrownBy(() -> connect(IngestRoutes.STREAM_PATH, "Bearer wrong"))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(UpgradeRejectedException.class)
-        .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
+    assertUpgradeRefused("Bearer wrong", 401);
+    assertThat(observer.rejected).containsExactly("unauthorized");
+  }
+
+  @Test
+  void should_count_a_rate_limited_upgrade(Vertx vertx) throws Exception {
+    start(
+        vertx,
+        new IngestAccess(
+            WriteKeys.of(Map.of("k-web", "web")), (source, ip) -> Duration.ofSeconds(1)),
+        StreamAuth.DEFAULTS);
+
+    assertUpgradeRefused("Bearer k-web", 429);
+    assertThat(observer.rejected).containsExactly("rate_limited");
   }
 
   @Test
@@ -224,6 +243,9 @@ class StreamAuthTest {
     assertThat(client.json(3).getString("field")).isEqualTo("authorization");
     assertThat(client.closed()).isEqualTo("1008 authentication failed");
     assertThat(store.calls).isEmpty();
+    assertThat(observer.rejected)
+        .as("each refused frame counted once")
+        .containsExactly("unauthorized", "unauthorized", "unauthorized");
   }
 
   @Test
@@ -233,6 +255,7 @@ class StreamAuthTest {
     Client client = connect(IngestRoutes.STREAM_PATH, null);
 
     assertThat(client.closed()).isEqualTo("1008 authentication timeout");
+    assertThat(observer.rejected).containsExactly("unauthorized");
   }
 
   @Test
@@ -253,6 +276,7 @@ class StreamAuthTest {
     assertThat(client.json(1).getInteger("seq")).isEqualTo(1);
     assertThat(client.json(1).getInteger("retryAfter")).isEqualTo(3);
     assertThat(store.calls).isEmpty();
+    assertThat(observer.rejected).containsExactly("rate_limited");
   }
 
   @Test
@@ -342,6 +366,7 @@ class StreamAuthTest {
     assertThat(client.message(3)).startsWith("c[");
     client.closed();
     assertThat(store.calls).isEmpty();
+    assertThat(observer.rejected).containsExactly("unauthorized");
   }
 
   /** The stream answers inside a SockJS {@code a[...]} frame. */

@@ -102,12 +102,11 @@ final class TestServers {
     Router router = Router.router(vertx);
     InstantSource clock = InstantSource.fixed(NOW);
     IdGenerator ids = countingIds();
-    new CloudEventsRoutes(vertx, service, limits, clientIps, observer, clock, ids, access)
-        .mount(router);
-    new StreamRoutes(vertx, service, limits, clientIps, observer, clock, ids, access, auth)
-        .mount(router);
-    IngestRoutes routes =
-        new IngestRoutes(vertx, service, limits, clientIps, observer, clock, ids, access);
+    IngestWiring wiring =
+        new IngestWiring(vertx, service, limits, clientIps, observer, clock, ids, access);
+    new CloudEventsRoutes(wiring).mount(router);
+    new StreamRoutes(wiring, auth).mount(router);
+    IngestRoutes routes = new IngestRoutes(wiring);
     routes.mount(router);
     routes.mountHooks(router, hooks);
     return vertx

@@ -14,18 +14,22 @@ import java.util.Map;
  * @param hooks the {@code kind: webhook} sources, in file order
  * @param sourceByWriteKey every write key of the {@code kind: api} sources and its source id
  * @param rateLimits the rate limit of each source that has one
+ * @param apiMaxBodyBytes the body limit of each {@code kind: api} source that sets {@code
+ *     max_body_size}
  */
 public record Sources(
     List<HookSource> hooks,
     Map<String, String> sourceByWriteKey,
-    Map<String, RateLimit> rateLimits) {
+    Map<String, RateLimit> rateLimits,
+    Map<String, Integer> apiMaxBodyBytes) {
 
-  private static final Sources NONE = new Sources(List.of(), Map.of(), Map.of());
+  private static final Sources NONE = new Sources(List.of(), Map.of(), Map.of(), Map.of());
 
   public Sources {
     hooks = List.copyOf(hooks);
     sourceByWriteKey = Map.copyOf(sourceByWriteKey);
     rateLimits = Map.copyOf(rateLimits);
+    apiMaxBodyBytes = Map.copyOf(apiMaxBodyBytes);
   }
 
   /** No sources: open access, no webhook sources, no limits. */

@@ -47,8 +47,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *       {scheme, secrets, tolerance, header, encoding, prefix}}, an optional {@code map} from the
  *       payload to the canonical event (CEL expressions or JSON pointers), {@code max_body_size}
  *       and {@code rate_limit: {rate, burst}}.
- *   <li>{@code kind: api}: {@code write_keys} for the HTTP API, bound to this source, and {@code
- *       rate_limit}.
+ *   <li>{@code kind: api}: {@code write_keys} for the HTTP API, bound to this source, {@code
+ *       max_body_size} (at most {@code ingest.max-body-size}) and {@code rate_limit}.
  * </ul>
  *
  * <p>Secrets and keys may reference the environment as {@code ${NAME}} or {@code
@@ -59,7 +59,7 @@ public final class SourcesLoader {
 
   private static final Set<String> COMMON_FIELDS = Set.of("id", "kind", "rate_limit");
   private static final Set<String> WEBHOOK_FIELDS = Set.of("verify", "map", "max_body_size");
-  private static final Set<String> API_FIELDS = Set.of("write_keys");
+  private static final Set<String> API_FIELDS = Set.of("write_keys", "max_body_size");
   private static final Set<String> RATE_FIELDS = Set.of("rate", "burst");
   private static final List<String> KINDS = List.of("webhook", "api");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -152,6 +152,7 @@ public final class SourcesLoader {
     private final Map<String, String> sourceByKey = new LinkedHashMap<>();
     private final List<HookSource> hooks = new ArrayList<>();
     private final Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+    private final Map<String, Integer> apiMaxBodyBytes = new LinkedHashMap<>();
 
     Reading(YamlDocument document, Map<String, String> env, long defaultMaxBodyBytes) {
       this.document = document;
@@ -161,7 +162,7 @@ public final class SourcesLoader {
     }
 
     Sources result() {
-      return new Sources(hooks, sourceByKey, rateLimits);
+      return new Sources(hooks, sourceByKey, rateLimits, apiMaxBodyBytes);
     }
 
     /**
@@ -186,8 +187,10 @@ public final class SourcesLoader {
       Optional<RateLimit> rateLimit = m.optionalMapping("rate_limit").flatMap(this::rateLimit);
       if (kind.equals("api")) {
         Map<String, String> keys = writeKeys(m, id.orElse(""));
+        Optional<Long> maxBody = maxBodySize(m, defaultMaxBodyBytes, " (ingest.max-body-size)");
         if (problems.size() == before) {
           sourceByKey.putAll(keys);
+          maxBody.ifPresent(size -> apiMaxBodyBytes.put(id.orElseThrow(), (int) (long) size));
           rateLimit.ifPresent(limit -> rateLimits.put(id.orElseThrow(), limit));
         }
         return id;
@@ -314,7 +317,7 @@ public final class SourcesLoader {
                       m.position(),
                       "map.type",
                       "is required with scheme " + s.wireName() + ", which has no default type"));
-      long maxBody = maxBodySize(m);
+      long maxBody = maxBodySize(m, MAX_BODY_SIZE, "").orElse(defaultMaxBodyBytes);
       if (problems.size() > before) {
         return Optional.empty();
       }
@@ -444,7 +447,11 @@ public final class SourcesLoader {
       return values;
     }
 
-    private long maxBodySize(YamlMapping m) {
+    /**
+     * @param max the largest size allowed
+     * @param maxNamed what {@code max} is, when it comes from another setting
+     */
+    private Optional<Long> maxBodySize(YamlMapping m, long max, String maxNamed) {
       return m.optionalString("max_body_size")
           .flatMap(
               text -> {
@@ -452,19 +459,19 @@ public final class SourcesLoader {
                   long size = DataSizes.parse(text.strip());
                   if (m.check(
                       "max_body_size",
-                      size >= MIN_BODY_SIZE && size <= MAX_BODY_SIZE,
+                      size >= MIN_BODY_SIZE && size <= max,
                       "must be from "
                           + DataSizes.format(MIN_BODY_SIZE)
                           + " to "
-                          + DataSizes.format(MAX_BODY_SIZE))) {
+                          + DataSizes.format(max)
+                          + maxNamed)) {
                     return Optional.of(size);
                   }
                 } catch (IllegalArgumentException e) {
                   m.check("max_body_size", false, "must be " + DataSizes.ACCEPTED);
                 }
                 return Optional.empty();
-              })
-          .orElse(defaultMaxBodyBytes);
+              });
     }
   }
 }

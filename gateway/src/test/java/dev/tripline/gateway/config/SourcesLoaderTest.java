@@ -210,6 +210,39 @@ class SourcesLoaderTest {
   }
 
   @Test
+  void should_read_the_body_limit_of_an_api_source() {
+    Sources sources =
+        parse(
+            """
+            - id: web
+              kind: api
+              write_keys: [wk_web]
+              max_body_size: 64KiB
+            - id: mobile
+              kind: api
+              write_keys: [wk_mobile]
+            """,
+            Map.of());
+
+    assertThat(sources.apiMaxBodyBytes()).containsOnly(Map.entry("web", 64 * 1024));
+  }
+
+  @Test
+  void should_refuse_an_api_body_limit_over_ingest_max_body_size() {
+    assertThat(
+            problems(
+                """
+                - id: web
+                  kind: api
+                  write_keys: [wk_web]
+                  max_body_size: 1MiB
+                """))
+        .containsExactly(
+            "sources.yaml:4:18 source web: max_body_size: must be from 1KiB to 512KiB"
+                + " (ingest.max-body-size), was \"1MiB\"");
+  }
+
+  @Test
   void should_accept_a_standard_webhooks_secret_and_tolerance() {
     Sources sources =
         parse(

@@ -7,7 +7,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Who may send events, and how fast: the one gate in front of every ingest route ({@code
@@ -25,10 +27,20 @@ public final class IngestAccess {
 
   private final WriteKeys keys;
   private final RateLimiter limits;
+  private final Map<String, Integer> maxBodyBytes;
 
   public IngestAccess(WriteKeys keys, RateLimiter limits) {
+    this(keys, limits, Map.of());
+  }
+
+  /**
+   * @param maxBodyBytes the body limit of each API source that has its own (at most {@code
+   *     ingest.max-body-size}, which bounds every body read)
+   */
+  public IngestAccess(WriteKeys keys, RateLimiter limits, Map<String, Integer> maxBodyBytes) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.maxBodyBytes = Map.copyOf(maxBodyBytes);
   }
 
   /** Open access and no limits: what the gateway runs with when nothing is configured. */
@@ -67,6 +79,16 @@ public final class IngestAccess {
     }
     admitSource(source, clientIp);
     return source;
+  }
+
+  /**
+   * The body limit of an admitted source's requests, when it has one of its own.
+   *
+   * @param source a source {@link #admit} returned
+   */
+  public OptionalInt maxBodyBytes(String source) {
+    Integer limit = source == null ? null : maxBodyBytes.get(source);
+    return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
   }
 
   /**

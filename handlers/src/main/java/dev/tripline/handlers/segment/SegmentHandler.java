@@ -8,6 +8,7 @@ import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.handlers.IngestRejection;
 import dev.tripline.handlers.RejectReason;
+import dev.tripline.handlers.SourceBodyLimit;
 import dev.tripline.handlers.StoreUnavailableException;
 import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.segment.SegmentMessages.Arrival;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +107,11 @@ final class SegmentHandler implements Handler<RoutingContext> {
       String peerIp = clientIps.resolve(ctx.request());
       String source =
           access.admit(presentedKey(ctx, json), peerIp, SegmentRoutes.OPEN_ACCESS_SOURCE);
+      // the key may be in the body: a source's own limit applies once the body is read
+      OptionalInt sourceLimit = access.maxBodyBytes(source);
+      if (sourceLimit.isPresent() && body.length() > sourceLimit.getAsInt()) {
+        throw SourceBodyLimit.tooLarge(source, sourceLimit.getAsInt(), body.length());
+      }
       Arrival arrival = new Arrival(source, peerIp, receivedAt);
       calls =
           call == null

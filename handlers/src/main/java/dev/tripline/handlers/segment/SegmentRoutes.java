@@ -1,20 +1,16 @@
 package dev.tripline.handlers.segment;
 
-import dev.tripline.handlers.ClientIpResolver;
 import dev.tripline.handlers.EventBatchReader;
 import dev.tripline.handlers.EventParser;
 import dev.tripline.handlers.GuardedIngest;
 import dev.tripline.handlers.HttpException;
-import dev.tripline.handlers.IdGenerator;
 import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestObserver;
-import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.IngestWiring;
 import dev.tripline.handlers.RejectReason;
 import dev.tripline.handlers.access.IngestAccess;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -44,40 +40,20 @@ public final class SegmentRoutes {
   /** The batch paths: Segment's documented one and the one its Java library posts to. */
   static final String[] BATCH_PATHS = {"/v1/batch", "/v1/import"};
 
-  private final Vertx vertx;
-  private final IngestService service;
+  private final IngestWiring wiring;
   private final IngestLimits limits;
-  private final ClientIpResolver clientIps;
   private final IngestObserver observer;
-  private final InstantSource clock;
-  private final IdGenerator ids;
-  private final IngestAccess access;
   private final Profiles profiles;
 
   /**
-   * @param clock the gateway clock: {@code receivedAt} of every event, and the clock-skew
-   *     correction
-   * @param access who may send (write keys bound to sources) and how fast
+   * @param wiring the shared ingest collaborators; its access decides who may send (write keys
+   *     bound to sources) and how fast, its clock also drives the clock-skew correction
    * @param profiles where {@code identify} traits go
    */
-  public SegmentRoutes(
-      Vertx vertx,
-      IngestService service,
-      IngestLimits limits,
-      ClientIpResolver clientIps,
-      IngestObserver observer,
-      InstantSource clock,
-      IdGenerator ids,
-      IngestAccess access,
-      Profiles profiles) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.service = Objects.requireNonNull(service, "service");
-    this.limits = Objects.requireNonNull(limits, "limits");
-    this.clientIps = Objects.requireNonNull(clientIps, "clientIps");
-    this.observer = Objects.requireNonNull(observer, "observer");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.ids = Objects.requireNonNull(ids, "ids");
-    this.access = Objects.requireNonNull(access, "access");
+  public SegmentRoutes(IngestWiring wiring, Profiles profiles) {
+    this.wiring = Objects.requireNonNull(wiring, "wiring");
+    this.limits = wiring.limits();
+    this.observer = wiring.observer();
     this.profiles = Objects.requireNonNull(profiles, "profiles");
   }
 
@@ -88,10 +64,10 @@ public final class SegmentRoutes {
    * @return {@code router}, for chaining
    */
   public Router mount(Router router) {
-    EventParser parser = new EventParser(limits.maxClockSkew(), ids);
+    EventParser parser = wiring.newParser();
     EventBatchReader reader = new EventBatchReader(limits, parser);
     SegmentMessages messages = new SegmentMessages(parser);
-    GuardedIngest ingest = new GuardedIngest(vertx, service, limits, observer, clock);
+    GuardedIngest ingest = wiring.newIngest();
     int callBytes = Math.min(MAX_CALL_BYTES, limits.maxBodyBytes());
     int batchBytes = Math.min(MAX_BATCH_BYTES, limits.maxBodyBytes());
     for (SegmentCall call : SegmentCall.values()) {
@@ -150,9 +126,9 @@ public final class SegmentRoutes {
                 messages,
                 ingest,
                 profiles,
-                access,
-                clientIps,
+                wiring.access(),
+                wiring.clientIps(),
                 observer,
-                clock));
+                wiring.clock()));
   }
 }

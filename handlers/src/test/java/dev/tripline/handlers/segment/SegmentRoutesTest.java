@@ -8,6 +8,7 @@ import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.handlers.IngestRoutes;
 import dev.tripline.handlers.IngestService;
+import dev.tripline.handlers.IngestWiring;
 import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.access.RateLimiter;
 import dev.tripline.handlers.access.WriteKeys;
@@ -137,14 +138,15 @@ class SegmentRoutesTest {
         };
     Router router = Router.router(vertx);
     new SegmentRoutes(
-            vertx,
-            store,
-            IngestLimits.defaults().withIngestTimeout(Duration.ofSeconds(5)),
-            ClientIpResolver.direct(),
-            observer,
-            InstantSource.fixed(NOW),
-            generated,
-            access,
+            new IngestWiring(
+                vertx,
+                store,
+                IngestLimits.defaults().withIngestTimeout(Duration.ofSeconds(5)),
+                ClientIpResolver.direct(),
+                observer,
+                InstantSource.fixed(NOW),
+                generated,
+                access),
             profiles)
         .mount(router);
     IngestRoutes.mountErrorHandling(router);
@@ -615,6 +617,32 @@ class SegmentRoutesTest {
                               .containsExactly(
                                   org.assertj.core.groups.Tuple.tuple("a", "shop"),
                                   org.assertj.core.groups.Tuple.tuple("b", "shop"));
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_413_over_the_body_limit_of_the_key_source(Vertx vertx, VertxTestContext tc) {
+    listen(
+            vertx,
+            new IngestAccess(
+                WriteKeys.of(Map.of("key-shop", "shop")), RateLimiter.NONE, Map.of("shop", 1024)))
+        .compose(
+            keyed -> {
+              port = keyed;
+              return post(
+                  "/v1/track",
+                  "{\"userId\":\"u1\",\"event\":\"" + "x".repeat(2000) + "\"}",
+                  "key-shop");
+            })
+        .onComplete(
+            tc.succeeding(
+                response ->
+                    tc.verify(
+                        () -> {
+                          assertThat(response.statusCode()).isEqualTo(413);
+                          assertThat(rejected).containsExactly("too_large");
+                          assertThat(store.events).isEmpty();
                           tc.completeNow();
                         })));
   }
