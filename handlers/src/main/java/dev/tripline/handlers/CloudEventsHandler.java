@@ -77,7 +77,9 @@ final class CloudEventsHandler implements Handler<RoutingContext> {
     String source;
     try {
       source =
-          access.admit(
+          CountedAdmission.admit(
+              access,
+              observer,
               IngestAccess.presentedKey(request),
               clientIps.resolve(request),
               CloudEventReader.OPEN_SOURCE);

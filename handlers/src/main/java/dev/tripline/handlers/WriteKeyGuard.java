@@ -29,16 +29,13 @@ final class WriteKeyGuard implements Handler<RoutingContext> {
     String source;
     try {
       source =
-          access.admit(
+          CountedAdmission.admit(
+              access,
+              observer,
               IngestAccess.presentedKey(ctx.request()),
               clientIps.resolve(ctx.request()),
               EventParser.DEFAULT_SOURCE);
-    } catch (RateLimitedException e) {
-      observer.rejected(RejectReason.RATE_LIMITED.tag());
-      ctx.fail(e);
-      return;
     } catch (HttpException e) {
-      observer.rejected(RejectReason.UNAUTHORIZED.tag());
       ctx.fail(e);
       return;
     }

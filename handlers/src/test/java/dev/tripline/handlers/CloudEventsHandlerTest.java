@@ -402,6 +402,7 @@ class CloudEventsHandlerTest {
 
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(observer.rejected).containsExactly("unauthorized", "unauthorized");
     assertThat(admitted.statusCode()).isEqualTo(202);
     assertThat(only().source()).isEqualTo("shop");
   }

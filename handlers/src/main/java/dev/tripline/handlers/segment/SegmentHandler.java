@@ -1,6 +1,7 @@
 package dev.tripline.handlers.segment;
 
 import dev.tripline.handlers.ClientIpResolver;
+import dev.tripline.handlers.CountedAdmission;
 import dev.tripline.handlers.EventBatchReader;
 import dev.tripline.handlers.GuardedIngest;
 import dev.tripline.handlers.HttpException;
@@ -106,7 +107,8 @@ final class SegmentHandler implements Handler<RoutingContext> {
       JsonObject json = reader.readObject(body);
       String peerIp = clientIps.resolve(ctx.request());
       String source =
-          access.admit(presentedKey(ctx, json), peerIp, SegmentRoutes.OPEN_ACCESS_SOURCE);
+          CountedAdmission.admit(
+              access, observer, presentedKey(ctx, json), peerIp, SegmentRoutes.OPEN_ACCESS_SOURCE);
       // the key may be in the body: a source's own limit applies once the body is read
       OptionalInt sourceLimit = access.maxBodyBytes(source);
       if (sourceLimit.isPresent() && body.length() > sourceLimit.getAsInt()) {
