@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,7 +55,9 @@ class StreamAuthTest {
     store = new FakeIngestService();
     observer = new RecordingObserver();
     wsClient = vertx.createWebSocketClient();
-    client = WebClient.create(vertx);
+    // a fresh connection per request: SockJS keys sessions by URL, and a pooled connection the
+    // server is closing between two polls would fail the next request ("Connection was closed")
+    client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
     server =
         await(
             TestServers.listen(
