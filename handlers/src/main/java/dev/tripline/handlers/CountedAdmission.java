@@ -22,12 +22,21 @@ public final class CountedAdmission {
       String openSource) {
     try {
       return access.admit(presentedKey, clientIp, openSource);
-    } catch (RateLimitedException e) {
-      observer.rejected(RejectReason.RATE_LIMITED.tag());
-      throw e;
-    } catch (HttpException e) {
-      observer.rejected(RejectReason.UNAUTHORIZED.tag());
-      throw e;
+    } catch (HttpException refused) {
+      count(observer, refused);
+      throw refused;
     }
+  }
+
+  /**
+   * Counts a refusal of {@link IngestAccess}, at the door or on a stream frame: {@code
+   * rate_limited} past a rate limit, {@code unauthorized} otherwise.
+   */
+  public static void count(IngestObserver observer, HttpException refused) {
+    observer.rejected(
+        (refused instanceof RateLimitedException
+                ? RejectReason.RATE_LIMITED
+                : RejectReason.UNAUTHORIZED)
+            .tag());
   }
 }

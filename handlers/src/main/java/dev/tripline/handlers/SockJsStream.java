@@ -72,9 +72,9 @@ final class SockJsStream implements Handler<SockJSSocket> {
     String source = null;
     if (key != null || !access.keyRequired()) {
       try {
-        source = access.admit(key, clientIp, EventParser.DEFAULT_SOURCE);
+        source =
+            CountedAdmission.admit(access, observer, key, clientIp, EventParser.DEFAULT_SOURCE);
       } catch (HttpException refused) {
-        StreamSession.countRefused(observer, refused);
         JsonObject error = new JsonObject().put("type", "error").put("error", refused.getMessage());
         if (refused.field() != null) {
           error.put("field", refused.field());

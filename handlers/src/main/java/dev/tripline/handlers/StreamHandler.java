@@ -72,9 +72,9 @@ public final class StreamHandler implements Handler<RoutingContext> {
     String source = null;
     if (key != null || !access.keyRequired()) {
       try {
-        source = access.admit(key, clientIp, EventParser.DEFAULT_SOURCE);
+        source =
+            CountedAdmission.admit(access, observer, key, clientIp, EventParser.DEFAULT_SOURCE);
       } catch (HttpException refused) {
-        StreamSession.countRefused(observer, refused);
         ctx.fail(refused);
         return;
       }

@@ -162,7 +162,7 @@ final class StreamSession {
       return;
     } catch (HttpException refused) {
       // 429: the frame was not taken, the client sends it again later
-      countRefused(observer, refused);
+      CountedAdmission.count(observer, refused);
       send(error(seq, refused));
       return;
     }
@@ -193,7 +193,7 @@ final class StreamSession {
     try {
       source = access.admit(presented, clientIp, EventParser.DEFAULT_SOURCE);
     } catch (RateLimitedException limited) {
-      countRefused(observer, limited);
+      CountedAdmission.count(observer, limited);
       send(error(seq, limited));
       return;
     } catch (HttpException refused) {
@@ -219,18 +219,6 @@ final class StreamSession {
       policyClosed = true;
       ws.close(POLICY_VIOLATION, "authentication failed");
     }
-  }
-
-  /**
-   * Counts a refusal of {@link IngestAccess}, at the upgrade or on a frame, as the HTTP routes
-   * count theirs: {@code rate_limited} past a rate limit, {@code unauthorized} otherwise.
-   */
-  static void countRefused(IngestObserver observer, HttpException refused) {
-    observer.rejected(
-        (refused instanceof RateLimitedException
-                ? RejectReason.RATE_LIMITED
-                : RejectReason.UNAUTHORIZED)
-            .tag());
   }
 
   void onBinary() {
