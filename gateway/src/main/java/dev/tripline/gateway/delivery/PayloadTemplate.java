@@ -1,7 +1,5 @@
 package dev.tripline.gateway.delivery;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -19,11 +17,10 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.tripline.detectors.Detection;
+import dev.tripline.handlers.CelJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +137,7 @@ public final class PayloadTemplate {
       return expression(path, expression, problems);
     }
     if (value == null || value instanceof Number || value instanceof Boolean) {
-      return new Literal(value instanceof Number n ? json(n) : value);
+      return new Literal(value instanceof Number n ? CelJson.toJson(n) : value);
     }
     problems.add(path + ": must be a CEL expression, a mapping or a list");
     return new Literal(null);
@@ -252,7 +249,7 @@ public final class PayloadTemplate {
     }
     Expression expression = (Expression) node;
     try {
-      return json(expression.program().eval(input));
+      return CelJson.toJson(expression.program().eval(input));
     } catch (CelEvaluationException | RuntimeException e) {
       throw new IllegalStateException(
           expression.path() + ": `" + expression.source() + "` failed: " + e.getMessage(), e);
@@ -287,45 +284,6 @@ public final class PayloadTemplate {
       return ((Number) value).doubleValue();
     }
     return value;
-  }
-
-  /** A CEL result as a JSON value. */
-  private static Object json(Object value) {
-    if (value == null || value instanceof NullValue) {
-      return null;
-    }
-    if (value instanceof Map<?, ?> map) {
-      JsonObject out = new JsonObject();
-      map.forEach((k, v) -> out.put(String.valueOf(k), json(v)));
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      JsonArray out = new JsonArray();
-      list.forEach(item -> out.add(json(item)));
-      return out;
-    }
-    if (value instanceof Timestamp ts) {
-      return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()).toString();
-    }
-    if (value instanceof com.google.protobuf.Duration d) {
-      return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos()).toString();
-    }
-    if (value instanceof ByteString bytes) {
-      return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-    if (value instanceof com.google.common.primitives.UnsignedLong unsigned) {
-      return unsigned.bigIntegerValue();
-    }
-    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof Float f) {
-      return f.doubleValue();
-    }
-    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-      return value;
-    }
-    return String.valueOf(value);
   }
 
   @Override

@@ -3,16 +3,15 @@ package dev.tripline.handlers.hooks;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.tripline.handlers.CelJson;
 import dev.tripline.handlers.HttpException;
 import dev.tripline.rules.CelExpressions;
 import dev.tripline.rules.CelValues;
 import dev.tripline.rules.ConditionIssue;
 import dev.tripline.rules.InvalidConditionException;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
 import java.math.BigInteger;
@@ -145,7 +144,7 @@ public final class EventMapping {
   }
 
   private static Object shape(String field, Object value) {
-    Object json = json(value);
+    Object json = CelJson.toJson(value);
     if (json instanceof Long || json instanceof BigInteger) {
       if (TEXT_FIELDS.contains(field)) {
         return json.toString();
@@ -155,49 +154,6 @@ public final class EventMapping {
       }
     }
     return json;
-  }
-
-  /** A CEL result or a pointed-to value as a Vert.x JSON value; {@code null} for null. */
-  private static Object json(Object value) {
-    if (value == null || value instanceof NullValue) {
-      return null;
-    }
-    if (value instanceof JsonObject || value instanceof JsonArray) {
-      return value;
-    }
-    if (value instanceof Map<?, ?> map) {
-      JsonObject out = new JsonObject();
-      map.forEach((k, v) -> out.put(String.valueOf(k), json(v)));
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      JsonArray out = new JsonArray();
-      list.forEach(item -> out.add(json(item)));
-      return out;
-    }
-    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof Float f) {
-      return f.doubleValue();
-    }
-    if (value instanceof Number n
-        && !(n instanceof Long || n instanceof Double || n instanceof BigInteger)) {
-      // a CEL uint (an unsigned long) or a decimal: by its decimal text
-      try {
-        BigInteger integer = new BigInteger(n.toString());
-        return integer.bitLength() < 64 ? (Object) integer.longValue() : integer;
-      } catch (NumberFormatException e) {
-        return n.doubleValue();
-      }
-    }
-    if (value instanceof Instant instant) {
-      return instant.toString();
-    }
-    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-      return value;
-    }
-    return String.valueOf(value);
   }
 
   /** The value of one field: a compiled CEL expression or a JSON pointer. */
