@@ -46,6 +46,15 @@ public final class CelExpressions {
    *     map(string, dyn)}
    */
   public static CelExpressions over(Map<String, CelType> variables) {
+    return new CelExpressions(environment(variables));
+  }
+
+  /**
+   * The CEL environment every Tripline expression is compiled in (standard macros, mixed numeric
+   * comparisons, bounded comprehensions), with the given variables; for callers that walk the
+   * checked AST themselves.
+   */
+  public static Cel environment(Map<String, CelType> variables) {
     CelBuilder builder =
         CelFactory.standardCelBuilder()
             .setOptions(
@@ -55,7 +64,7 @@ public final class CelExpressions {
                     .build())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
     new LinkedHashMap<>(variables).forEach(builder::addVar);
-    return new CelExpressions(builder.build());
+    return builder.build();
   }
 
   /**

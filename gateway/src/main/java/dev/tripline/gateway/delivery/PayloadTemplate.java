@@ -1,10 +1,8 @@
 package dev.tripline.gateway.delivery;
 
 import dev.cel.bundle.Cel;
-import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
-import dev.cel.common.CelOptions;
 import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
@@ -13,11 +11,11 @@ import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
-import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.tripline.detectors.Detection;
 import dev.tripline.handlers.CelJson;
+import dev.tripline.rules.CelExpressions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -58,19 +56,13 @@ public final class PayloadTemplate {
           "events",
           "detectedAt");
 
-  private static final int MAX_COMPREHENSION_ITERATIONS = 10_000;
-
   private static final Cel CEL =
-      CelFactory.standardCelBuilder()
-          .setOptions(
-              CelOptions.current()
-                  .enableHeterogeneousNumericComparisons(true)
-                  .comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS)
-                  .build())
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addVar("detection", MapType.create(SimpleType.STRING, SimpleType.DYN))
-          .addVar("webhookId", SimpleType.STRING)
-          .build();
+      CelExpressions.environment(
+          Map.of(
+              "detection",
+              MapType.create(SimpleType.STRING, SimpleType.DYN),
+              "webhookId",
+              SimpleType.STRING));
 
   /** A compiled node: an object, an array, a literal or an expression. */
   private sealed interface Node permits ObjectNode, ArrayNode, Literal, Expression {}
