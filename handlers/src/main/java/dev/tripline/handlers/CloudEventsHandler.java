@@ -103,7 +103,7 @@ final class CloudEventsHandler implements Handler<RoutingContext> {
                   + EventParser.show(request.getHeader(HttpHeaders.CONTENT_TYPE))));
       return;
     }
-    long declared = declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+    long declared = JsonContentGuard.declaredLength(request);
     if (declared > limits.maxBodyBytes()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       reject(
@@ -207,17 +207,6 @@ final class CloudEventsHandler implements Handler<RoutingContext> {
     int semicolon = contentType.indexOf(';');
     return semicolon < 0
         || JsonContentGuard.isJson("application/json" + contentType.substring(semicolon));
-  }
-
-  private static long declaredLength(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   private static Buffer bodyOf(RoutingContext ctx) {

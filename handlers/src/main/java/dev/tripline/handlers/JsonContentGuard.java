@@ -11,7 +11,7 @@ import java.util.Locale;
  * a content type other than JSON (415), or a declared length over the limit (413, naming the
  * limit). Reading a body only to reject it would waste the bandwidth and memory the limit protects.
  */
-final class JsonContentGuard implements Handler<RoutingContext> {
+public final class JsonContentGuard implements Handler<RoutingContext> {
 
   private final long maxBodyBytes;
   private final IngestObserver observer;
@@ -35,7 +35,7 @@ final class JsonContentGuard implements Handler<RoutingContext> {
                   + EventParser.show(contentType)));
       return;
     }
-    long declared = declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+    long declared = declaredLength(request);
     if (declared > maxBodyBytes) {
       // the client is still sending: close rather than read and discard the rest of it
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
@@ -82,7 +82,11 @@ final class JsonContentGuard implements Handler<RoutingContext> {
     return true;
   }
 
-  static long declaredLength(String header) {
+  /**
+   * The request's declared {@code Content-Length}, or -1 when it declares none (a chunked body).
+   */
+  public static long declaredLength(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (header == null) {
       return -1;
     }

@@ -32,8 +32,7 @@ public final class SourceBodyLimit {
     if (limit.isEmpty()) {
       return true;
     }
-    long declared =
-        JsonContentGuard.declaredLength(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+    long declared = JsonContentGuard.declaredLength(ctx.request());
     if (declared > limit.getAsInt()) {
       // the client is still sending: close rather than read and discard the rest of it
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);

@@ -2,6 +2,7 @@ package dev.tripline.handlers.segment;
 
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.handlers.IngestRejection;
+import dev.tripline.handlers.JsonContentGuard;
 import dev.tripline.handlers.RejectReason;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -41,7 +42,7 @@ final class SegmentBodyGuard implements Handler<RoutingContext> {
                   + (contentType == null ? "none" : '"' + truncate(contentType) + '"')));
       return;
     }
-    long declared = declaredLength(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+    long declared = JsonContentGuard.declaredLength(ctx.request());
     if (declared > maxBytes) {
       // the client is still sending: close rather than read and discard the rest of it
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
@@ -91,16 +92,5 @@ final class SegmentBodyGuard implements Handler<RoutingContext> {
 
   private static String truncate(String value) {
     return value.length() > 40 ? value.substring(0, 40) + "..." : value;
-  }
-
-  private static long declaredLength(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }
