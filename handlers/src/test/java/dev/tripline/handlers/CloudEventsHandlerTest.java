@@ -350,6 +350,26 @@ class CloudEventsHandlerTest {
   }
 
   @Test
+  void should_answer_400_to_malformed_or_too_deep_json_and_store_nothing() throws Exception {
+    String deep =
+        "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/a\",\"type\":\"t\","
+            + "\"data\":{\"a\":"
+            + "[".repeat(70)
+            + "]".repeat(70)
+            + "}}";
+
+    HttpResponse<Buffer> malformed =
+        post(CloudEventsRoutes.PATH, JsonFormat.CONTENT_TYPE, "{\"specversion\": \"1.0\",");
+    HttpResponse<Buffer> tooDeep = post(CloudEventsRoutes.PATH, JsonFormat.CONTENT_TYPE, deep);
+
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.bodyAsJsonObject().getString("error")).startsWith("malformed JSON");
+    assertThat(tooDeep.statusCode()).isEqualTo(400);
+    assertThat(tooDeep.bodyAsJsonObject().getString("error")).startsWith("JSON too deep");
+    assertThat(store.stored).isEmpty();
+  }
+
+  @Test
   void should_answer_415_to_a_request_that_is_no_cloudevent() throws Exception {
     HttpResponse<Buffer> response =
         post(CloudEventsRoutes.PATH, "application/json", "{\"type\":\"a\"}");

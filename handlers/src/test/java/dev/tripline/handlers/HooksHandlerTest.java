@@ -212,6 +212,31 @@ class HooksHandlerTest {
   }
 
   @Test
+  void should_answer_400_to_a_verified_body_that_is_malformed_or_too_deep(VertxTestContext tc) {
+    String malformed = "{\"sender\": {\"login\": \"octocat\"";
+    String deep = "{\"a\":" + "[".repeat(70) + "]".repeat(70) + "}";
+    hook("github", malformed, signed(malformed, "d-5"))
+        .compose(
+            first ->
+                hook("github", deep, signed(deep, "d-6")).map(second -> List.of(first, second)))
+        .onComplete(
+            tc.succeeding(
+                responses ->
+                    tc.verify(
+                        () -> {
+                          assertThat(responses)
+                              .extracting(HttpResponse::statusCode)
+                              .containsExactly(400, 400);
+                          assertThat(responses.get(0).bodyAsJsonObject().getString("error"))
+                              .startsWith("malformed JSON");
+                          assertThat(responses.get(1).bodyAsJsonObject().getString("error"))
+                              .startsWith("JSON too deep");
+                          assertThat(store.calls).isEmpty();
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
   void should_name_the_map_field_when_the_mapped_event_is_invalid(VertxTestContext tc) {
     String body = "{\"sender\":{\"login\":{\"name\":\"octocat\"}}}";
     hook("github", body, signed(body, "d-4"))

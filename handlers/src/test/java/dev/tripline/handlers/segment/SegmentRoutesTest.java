@@ -483,6 +483,27 @@ class SegmentRoutesTest {
   }
 
   @Test
+  void should_refuse_malformed_or_too_deep_json_and_store_nothing(VertxTestContext tc) {
+    String deep =
+        "{\"userId\":\"u1\",\"event\":\"e\",\"properties\":{\"a\":"
+            + "[".repeat(70)
+            + "]".repeat(70)
+            + "}}";
+    post("/v1/track", "{\"userId\": \"u1\", \"event\": ")
+        .compose(malformed -> post("/v1/track", deep).map(tooDeep -> List.of(malformed, tooDeep)))
+        .onComplete(
+            tc.succeeding(
+                responses ->
+                    tc.verify(
+                        () -> {
+                          assertError(responses.get(0), 400, null, "malformed JSON");
+                          assertError(responses.get(1), 400, null, "JSON too deep");
+                          assertThat(store.events).isEmpty();
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
   void should_refuse_an_oversized_call_with_400_and_the_reason(VertxTestContext tc) {
     String big =
         "{\"userId\":\"u1\",\"event\":\"e\",\"properties\":{\"blob\":\""
