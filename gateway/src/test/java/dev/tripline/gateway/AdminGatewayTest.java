@@ -239,6 +239,8 @@ class AdminGatewayTest {
     HttpResponse<Buffer> unknownRule = await(admin("GET", "/admin/rules/nope/keys?ip=1"));
     HttpResponse<Buffer> badLimit = await(admin("GET", "/admin/detections?limit=5000"));
     HttpResponse<Buffer> badTime = await(admin("GET", "/admin/detections?from=yesterday"));
+    HttpResponse<Buffer> extremeTime =
+        await(admin("GET", "/admin/detections?to=-999999999-01-01T00:00:00Z"));
 
     assertThat(missingKey.statusCode()).isEqualTo(400);
     assertThat(missingKey.bodyAsJsonObject().getString("field")).isEqualTo("ip");
@@ -247,6 +249,11 @@ class AdminGatewayTest {
     assertThat(badLimit.bodyAsJsonObject().getString("field")).isEqualTo("limit");
     assertThat(badTime.statusCode()).isEqualTo(400);
     assertThat(badTime.bodyAsJsonObject().getString("field")).isEqualTo("from");
+    assertThat(extremeTime.statusCode()).as(extremeTime.bodyAsString()).isEqualTo(400);
+    assertThat(extremeTime.bodyAsJsonObject().getString("error"))
+        .isEqualTo(
+            "to: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, was"
+                + " \"-999999999-01-01T00:00:00Z\"");
   }
 
   // --- helpers ---------------------------------------------------------------------------

@@ -210,6 +210,10 @@ class DeliveryAdminGatewayTest {
     assertError("GET", "/admin/deliveries?status=lost", 400, "status");
     assertError("GET", "/admin/deliveries?limit=0", 400, "limit");
     assertError("GET", "/admin/deliveries?from=yesterday", 400, "from");
+    // bounds that no BSON date holds: a 400, not a 500 from the query's encoding
+    assertError("GET", "/admin/deliveries?from=-999999999-01-01T00:00:00Z", 400, "from");
+    assertError("GET", "/admin/deliveries?to=%2B999999999-12-31T23:59:59Z", 400, "to");
+    assertError("POST", "/admin/deliveries/replay?from=-999999999-01-01T00:00:00Z", 400, "from");
     assertError(
         "GET", "/admin/deliveries?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z", 400, "to");
     assertError("GET", "/admin/deliveries/msg_nope", 404, "id");

@@ -180,6 +180,7 @@ public final class EventParser {
           "must be an ISO-8601 instant with an offset, e.g. 2026-11-21T10:30:00.123Z",
           value);
     }
+    EventTimes.require("timestamp", timestamp, value);
     Instant latest = receivedAt.plus(maxClockSkew);
     if (timestamp.isAfter(latest)) {
       throw invalid(
@@ -322,8 +323,11 @@ public final class EventParser {
     return new HttpException(400, field + ": " + constraint + ", was " + show(value), field, null);
   }
 
-  /** A short rendering of a value for an error message; never the whole of a large value. */
-  static String show(Object value) {
+  /**
+   * A short rendering of a value for an error message; never the whole of a large value. Public for
+   * the error messages of the ingest routes in other packages.
+   */
+  public static String show(Object value) {
     if (value == null) {
       return "null";
     }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls {@link IngestService} the way both transports need: with a timeout, reporting to the
- * observer, and with every failure reduced to the two a client can act on: {@link
+ * observer, and with every failure reduced to the three a client can act on: {@link
+ * IngestRejection} (an event the store cannot hold: fix it, do not retry), {@link
  * OverloadedException} (wait and retry) or {@link StoreUnavailableException} (retry later). A store
  * outage is never a 500: the client did nothing wrong. Public for the ingest routes of other
  * packages (the Segment-compatible API).
@@ -46,8 +47,8 @@ public final class GuardedIngest {
   /**
    * Ingests the events with the limits' timeout.
    *
-   * @return the counts once durable; fails with {@link OverloadedException} or {@link
-   *     StoreUnavailableException}
+   * @return the counts once durable; fails with {@link IngestRejection}, {@link
+   *     OverloadedException} or {@link StoreUnavailableException}
    */
   public Future<IngestResult> ingest(List<Event> events) {
     Instant start = clock.instant();
@@ -65,7 +66,14 @@ public final class GuardedIngest {
                 observer.rejected(RejectReason.OVERLOADED.tag());
                 return Future.failedFuture(overloaded);
               }
+              if (done.cause() instanceof IngestRejection rejection) {
+                observer.rejected(rejection.reason().tag());
+                return Future.failedFuture(rejection);
+              }
               observer.rejected(RejectReason.STORE_UNAVAILABLE.tag());
+              if (done.cause() instanceof StoreUnavailableException unavailable) {
+                return Future.failedFuture(unavailable); // logged where the store failed
+              }
               LOG.warn(
                   "failed to ingest events [count: {}, error: {}]",
                   events.size(),

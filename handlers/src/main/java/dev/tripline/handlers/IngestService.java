@@ -15,9 +15,11 @@ public interface IngestService {
    * pairs (and of each other).
    *
    * @return the counts once every event is durable or known to be a duplicate; fails with {@link
-   *     OverloadedException} when the write queue is full (nothing was stored), or with another
-   *     exception when the store failed (some events may be stored; re-sending is safe because of
-   *     dedup)
+   *     OverloadedException} when the write queue is full (nothing was stored), with a 400 {@link
+   *     IngestRejection} when an event cannot be stored as it is (nothing was stored, and no other
+   *     caller's events were affected), or with another exception, such as {@link
+   *     StoreUnavailableException}, when the store failed (some events may be stored; re-sending is
+   *     safe because of dedup)
    */
   Future<IngestResult> ingest(List<Event> events);
 

@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A bad message never closes the socket. At most {@link IngestLimits#maxFramesInFlight()}
  * messages per socket await ingest; beyond that the socket stops reading (TCP pushes back on the
- * client). When the store is overloaded the message is retried after its delay, reading paused
- * meanwhile, rather than dropped. Upgraded through the router (not a server-level WebSocket
- * handler) so it composes with other routes, SockJS among them. Message size is bounded by the
- * server options, see {@link IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
+ * client). When the store is overloaded or unavailable the message is retried after its delay,
+ * reading paused meanwhile, rather than dropped; a message the store refuses (an event it cannot
+ * hold) is answered with an error like any invalid one, never retried. Upgraded through the router
+ * (not a server-level WebSocket handler) so it composes with other routes, SockJS among them.
+ * Message size is bounded by the server options, see {@link
+ * IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
  */
 public final class StreamHandler implements Handler<RoutingContext> {
 

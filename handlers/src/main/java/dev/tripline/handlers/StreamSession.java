@@ -267,8 +267,15 @@ final class StreamSession {
     if (closed) {
       return;
     }
+    // only overload and a store outage keep the frame in flight (the client did nothing wrong and
+    // the store takes it later); anything else, above all an event the store refuses, is answered,
+    // or one bad frame would be retried forever with reading paused
     if (done.failed() && done.cause() instanceof OverloadedException overloaded) {
       scheduleRetry(seq, events, overloaded.retryAfter());
+      return;
+    }
+    if (done.failed() && done.cause() instanceof StoreUnavailableException unavailable) {
+      scheduleRetry(seq, events, unavailable.retryAfter());
       return;
     }
     inFlight--;

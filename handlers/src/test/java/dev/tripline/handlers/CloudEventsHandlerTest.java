@@ -301,6 +301,10 @@ class CloudEventsHandlerTest {
     "source, '\"a b\"', 'source: must be a URI-reference, was \"a b\"'",
     "time, '\"yesterday\"', 'time: must be an ISO-8601 instant with an offset, e.g."
         + " 2026-11-21T10:30:00.123Z, was \"yesterday\"'",
+    "time, '\"-999999999-01-01T00:00:00Z\"', 'time: must be between 1970-01-01T00:00:00Z and"
+        + " 9999-12-31T23:59:59.999Z, was \"-999999999-01-01T00:00:00Z\"'",
+    "time, '\"+10000-01-01T00:00:00Z\"', 'time: must be between 1970-01-01T00:00:00Z and"
+        + " 9999-12-31T23:59:59.999Z, was \"+10000-01-01T00:00:00Z\"'",
     "Trace, '\"x\"', 'Trace: not a CloudEvents attribute name (lower-case letters and digits"
         + " only); the JSON format puts extensions as top-level members'",
     "nested, '{\"a\":1}', 'nested: must be a string, a boolean or a 32-bit integer, was an"
@@ -328,6 +332,26 @@ class CloudEventsHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("type");
+  }
+
+  @Test
+  void should_answer_400_naming_a_binary_time_outside_the_representable_range() throws Exception {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("ce-specversion", "1.0")
+            .add("ce-id", "n-1")
+            .add("ce-source", "/notes")
+            .add("ce-type", "note.created")
+            .add("ce-time", "-999999999-01-01T00:00:00Z")
+            .add("Content-Type", "application/json");
+
+    HttpResponse<Buffer> response = post(CloudEventsRoutes.PATH, headers, "{}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("ce-time");
+    assertThat(response.bodyAsJsonObject().getString("error"))
+        .startsWith("ce-time: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
+    assertThat(store.calls).isEmpty();
   }
 
   @Test

@@ -103,6 +103,15 @@ class EventParserTest {
     assertThat(event.timestamp()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
   }
 
+  @Test
+  void should_accept_the_earliest_representable_timestamp() {
+    Event event =
+        parser.parse(
+            new JsonObject("{\"type\":\"t\",\"timestamp\":\"1970-01-01T00:00:00Z\"}"), ARRIVAL);
+
+    assertThat(event.timestamp()).isEqualTo(EventTimes.EARLIEST);
+  }
+
   static Stream<Arguments> badEvents() {
     String longType = "x".repeat(129);
     return Stream.of(
@@ -141,6 +150,23 @@ class EventParserTest {
             "{\"type\":\"t\",\"timestamp\":\"2026-11-21T10:40:00.141Z\"}",
             "timestamp",
             "timestamp: must not be more than 600s after"),
+        Arguments.of(
+            "{\"type\":\"t\",\"timestamp\":\"-999999999-01-01T00:00:00Z\"}",
+            "timestamp",
+            "timestamp: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z,"
+                + " was \"-999999999-01-01T00:00:00Z\""),
+        Arguments.of(
+            "{\"type\":\"t\",\"timestamp\":\"+999999999-12-31T23:59:59Z\"}",
+            "timestamp",
+            "timestamp: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"),
+        Arguments.of(
+            "{\"type\":\"t\",\"timestamp\":\"+10000-01-01T00:00:00Z\"}",
+            "timestamp",
+            "timestamp: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"),
+        Arguments.of(
+            "{\"type\":\"t\",\"timestamp\":\"1969-12-31T23:59:59.999Z\"}",
+            "timestamp",
+            "timestamp: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"),
         Arguments.of(
             "{\"type\":\"t\",\"userId\":\"" + "u".repeat(257) + "\"}",
             "userId",

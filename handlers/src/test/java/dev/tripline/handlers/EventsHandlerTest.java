@@ -401,6 +401,63 @@ class EventsHandlerTest {
   }
 
   @Test
+  void should_answer_400_naming_a_timestamp_outside_the_representable_range(VertxTestContext tc) {
+    String poison = "{\"type\":\"x\",\"timestamp\":\"-999999999-01-01T00:00:00Z\"}";
+    String range = "timestamp: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z";
+    post(poison)
+        .compose(
+            single -> {
+              tc.verify(
+                  () -> {
+                    assertThat(single.statusCode()).isEqualTo(400);
+                    assertThat(single.bodyAsJsonObject())
+                        .isEqualTo(
+                            new JsonObject()
+                                .put("error", range + ", was \"-999999999-01-01T00:00:00Z\"")
+                                .put("field", "timestamp"));
+                  });
+              return post("{\"batch\":[{\"type\":\"ok\"}," + poison + "]}");
+            })
+        .onComplete(
+            tc.succeeding(
+                batch ->
+                    tc.verify(
+                        () -> {
+                          assertThat(batch.statusCode()).isEqualTo(400);
+                          assertThat(batch.bodyAsJsonObject().getString("error")).startsWith(range);
+                          assertThat(batch.bodyAsJsonObject().getString("field"))
+                              .isEqualTo("timestamp");
+                          assertThat(batch.bodyAsJsonObject().getInteger("index")).isEqualTo(1);
+                          assertThat(store.calls).isEmpty();
+                          assertThat(observer.rejected)
+                              .containsExactly("invalid_event", "invalid_event");
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_400_with_the_index_when_the_store_refuses_an_event(VertxTestContext tc) {
+    store.unstorableIds.add("refused");
+    post("{\"batch\":[{\"type\":\"t\"},{\"type\":\"t\",\"id\":\"refused\"}]}")
+        .onComplete(
+            tc.succeeding(
+                response ->
+                    tc.verify(
+                        () -> {
+                          assertThat(response.statusCode()).isEqualTo(400);
+                          assertThat(response.bodyAsJsonObject())
+                              .isEqualTo(
+                                  new JsonObject()
+                                      .put("error", "timestamp: cannot be stored")
+                                      .put("field", "timestamp")
+                                      .put("index", 1));
+                          assertThat(store.stored).isEmpty();
+                          assertThat(observer.rejected).containsExactly("invalid_event");
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
   void should_answer_503_not_500_when_the_store_fails(VertxTestContext tc) {
     store.mode = FakeIngestService.Mode.FAILING;
     post("{\"batch\":[{\"type\":\"t\"},{\"type\":\"u\"}]}")

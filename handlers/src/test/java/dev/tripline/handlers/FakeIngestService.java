@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * An in-memory {@link IngestService} with ({@code source}, {@code id}) dedup that a test can make
- * overloaded, failing, or hold (answer only when the test completes the call).
+ * overloaded, unavailable, failing, refuse events, or hold (answer only when the test completes the
+ * call).
  */
 final class FakeIngestService implements IngestService {
 
@@ -41,6 +42,12 @@ final class FakeIngestService implements IngestService {
   /** While positive, calls fail as overloaded and count it down, then behave normally. */
   final AtomicInteger overloadedCalls = new AtomicInteger();
 
+  /** While positive, calls fail as the store being unavailable and count it down. */
+  final AtomicInteger unavailableCalls = new AtomicInteger();
+
+  /** Calls holding an event with one of these ids are refused, as events a store cannot hold. */
+  final Set<String> unstorableIds = ConcurrentHashMap.newKeySet();
+
   volatile Consumer<List<Event>> onCall = events -> {};
 
   @Override
@@ -49,6 +56,20 @@ final class FakeIngestService implements IngestService {
     try {
       if (overloadedCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || mode == Mode.OVERLOADED) {
         return Future.failedFuture(new OverloadedException("write queue full", retryAfter));
+      }
+      if (unavailableCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return Future.failedFuture(new StoreUnavailableException(retryAfter));
+      }
+      for (int i = 0; i < events.size(); i++) {
+        if (unstorableIds.contains(events.get(i).id())) {
+          return Future.failedFuture(
+              new IngestRejection(
+                  RejectReason.INVALID_EVENT,
+                  400,
+                  "timestamp: cannot be stored",
+                  "timestamp",
+                  events.size() > 1 ? i : null));
+        }
       }
       if (mode == Mode.FAILING) {
         return Future.failedFuture(new IllegalStateException("store down"));

@@ -10,6 +10,7 @@ import dev.tripline.handlers.hooks.EventMapping;
 import dev.tripline.handlers.hooks.HmacVerifier;
 import dev.tripline.handlers.hooks.HookSource;
 import dev.tripline.handlers.hooks.Scheme;
+import dev.tripline.handlers.hooks.StandardWebhooksVerifier;
 import dev.tripline.rules.Event;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -21,7 +22,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HooksHandlerTest {
 
   private static final String SECRET = "It's a Secret to Everybody";
+  private static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   private static final String PUSH =
       "{\"ref\":\"refs/heads/main\",\"sender\":{\"login\":\"octocat\"}}";
 
@@ -66,6 +70,13 @@ class HooksHandlerTest {
             HmacVerifier.github(List.of(SECRET)),
             EventMapping.of(Scheme.GITHUB, Map.of()),
             4096);
+    HookSource standard =
+        new HookSource(
+            "standard",
+            Scheme.STANDARD_WEBHOOKS,
+            new StandardWebhooksVerifier(List.of(STANDARD_SECRET), Duration.ofMinutes(5)),
+            EventMapping.of(Scheme.STANDARD_WEBHOOKS, Map.of()),
+            4096);
     IngestAccess access =
         new IngestAccess(
             WriteKeys.of(Map.of("wk_web", "web")),
@@ -82,7 +93,7 @@ class HooksHandlerTest {
             ClientIpResolver.direct(),
             observer,
             access,
-            List.of(github, limited))
+            List.of(github, limited, standard))
         .onComplete(
             tc.succeeding(
                 server -> {
@@ -97,6 +108,20 @@ class HooksHandlerTest {
       mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       return "sha256="
           + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A Standard Webhooks {@code v1,} signature of {@code id.timestamp.body}. */
+  private static String standardSignature(String id, long timestamp, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(
+          new SecretKeySpec(StandardWebhooksVerifier.decodeSecret(STANDARD_SECRET), "HmacSHA256"));
+      byte[] signed =
+          mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(signed);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -250,6 +275,36 @@ class HooksHandlerTest {
                               .isEqualTo("map.userId");
                           assertThat(response.bodyAsJsonObject().getString("error"))
                               .startsWith("map.userId: must be a string");
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_400_to_a_signed_hook_whose_integer_timestamp_is_out_of_range(
+      VertxTestContext tc) {
+    String body = "{\"type\":\"invoice.paid\",\"timestamp\":" + Long.MAX_VALUE + "}";
+    long now = TestServers.NOW.getEpochSecond();
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add("webhook-id", "msg_1")
+            .add("webhook-timestamp", Long.toString(now))
+            .add("webhook-signature", standardSignature("msg_1", now, body));
+    hook("standard", body, headers)
+        .onComplete(
+            tc.succeeding(
+                response ->
+                    tc.verify(
+                        () -> {
+                          assertThat(response.statusCode())
+                              .as(response.bodyAsString())
+                              .isEqualTo(400);
+                          assertThat(response.bodyAsJsonObject().getString("field"))
+                              .isEqualTo("map.timestamp");
+                          assertThat(response.bodyAsJsonObject().getString("error"))
+                              .startsWith("map.timestamp: must be Unix seconds from 0 to")
+                              .endsWith("was " + Long.MAX_VALUE);
+                          assertThat(store.calls).isEmpty();
                           tc.completeNow();
                         })));
   }

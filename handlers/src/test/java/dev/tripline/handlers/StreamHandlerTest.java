@@ -225,36 +225,70 @@ class StreamHandlerTest {
   }
 
   @Test
-  void should_answer_store_unavailable_and_accept_the_resent_frame(
+  void should_retry_a_frame_while_the_store_is_unavailable_until_it_takes_it(
       Vertx vertx, VertxTestContext tc) {
-    store.mode = FakeIngestService.Mode.FAILING;
-    String frame = "{\"seq\":7,\"type\":\"t\",\"id\":\"e7\"}";
+    store.unavailableCalls.set(2);
+    store.retryAfter = Duration.ofMillis(5);
     connect(vertx)
-        .compose(
-            client ->
-                client
-                    .send(frame)
-                    .inbox()
-                    .await(1)
-                    .compose(
-                        first -> {
-                          tc.verify(
-                              () ->
-                                  assertThat(first.get(0))
-                                      .isEqualTo(
-                                          new JsonObject(
-                                              "{\"type\":\"error\",\"seq\":7,"
-                                                  + "\"error\":\"store unavailable\"}")));
-                          store.mode = FakeIngestService.Mode.NORMAL;
-                          return client.send(frame).inbox().await(2);
-                        }))
+        .compose(client -> client.send("{\"seq\":7,\"type\":\"t\",\"id\":\"e7\"}").inbox().await(1))
         .onComplete(
             tc.succeeding(
                 messages ->
                     tc.verify(
                         () -> {
-                          assertThat(messages.get(1).getString("type")).isEqualTo("ack");
+                          assertThat(messages.get(0).getString("type")).isEqualTo("ack");
+                          assertThat(messages.get(0).getInteger("seq")).isEqualTo(7);
+                          assertThat(store.calls).hasSize(3);
                           assertThat(store.stored).containsOnlyKeys("api\u0000e7");
+                          assertThat(observer.rejected)
+                              .containsExactly("store_unavailable", "store_unavailable");
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
+  void should_answer_a_poison_event_frame_with_an_error_and_ack_the_next_frame(
+      Vertx vertx, VertxTestContext tc) {
+    store.unstorableIds.add("refused");
+    connect(vertx)
+        .compose(
+            client ->
+                client
+                    // refused at the edge: outside the representable range
+                    .send("{\"seq\":1,\"type\":\"x\",\"timestamp\":\"-999999999-01-01T00:00:00Z\"}")
+                    // refused by the store: never retried
+                    .send(
+                        "{\"seq\":2,\"batch\":[{\"type\":\"x\"},{\"type\":\"x\",\"id\":\"refused\"}]}")
+                    .send("{\"seq\":3,\"type\":\"x\",\"id\":\"ok\"}")
+                    .inbox()
+                    .await(3))
+        .onComplete(
+            tc.succeeding(
+                messages ->
+                    tc.verify(
+                        () -> {
+                          assertThat(bySeq(messages, 1))
+                              .isEqualTo(
+                                  new JsonObject()
+                                      .put("type", "error")
+                                      .put("seq", 1)
+                                      .put(
+                                          "error",
+                                          "timestamp: must be between 1970-01-01T00:00:00Z and"
+                                              + " 9999-12-31T23:59:59.999Z, was"
+                                              + " \"-999999999-01-01T00:00:00Z\"")
+                                      .put("field", "timestamp"));
+                          assertThat(bySeq(messages, 2))
+                              .isEqualTo(
+                                  new JsonObject()
+                                      .put("type", "error")
+                                      .put("seq", 2)
+                                      .put("error", "timestamp: cannot be stored")
+                                      .put("field", "timestamp")
+                                      .put("index", 1));
+                          assertThat(bySeq(messages, 3).getString("type")).isEqualTo("ack");
+                          assertThat(store.calls).as("no retry of the refused frame").hasSize(2);
+                          assertThat(store.stored).containsOnlyKeys("api\u0000ok");
                           tc.completeNow();
                         })));
   }

@@ -9,6 +9,7 @@ import dev.tripline.gateway.delivery.DeliveryStatus;
 import dev.tripline.gateway.delivery.DestinationState;
 import dev.tripline.gateway.detect.DetectionPipeline;
 import dev.tripline.gateway.detect.RulesReloader;
+import dev.tripline.handlers.EventTimes;
 import dev.tripline.handlers.HttpException;
 import dev.tripline.rules.Rule;
 import io.vertx.core.Future;
@@ -503,12 +504,15 @@ public final class AdminRoutes {
     if (value == null) {
       return Optional.empty();
     }
+    Instant instant;
     try {
-      return Optional.of(Instant.parse(value));
+      instant = Instant.parse(value);
     } catch (DateTimeParseException e) {
       throw new HttpException(
           400, name + ": must be an ISO-8601 instant such as 2026-11-21T10:00:00Z", name, null);
     }
+    // a filter bound becomes a BSON date too: -999999999-01-01T00:00:00Z would overflow it
+    return Optional.of(EventTimes.require(name, instant, value));
   }
 
   private static Optional<Object> number(String value) {

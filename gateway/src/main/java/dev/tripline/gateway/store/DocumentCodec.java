@@ -3,10 +3,13 @@ package dev.tripline.gateway.store;
 import dev.tripline.rules.Event;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.impl.codec.json.JsonObjectCodec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.bson.BsonBinaryWriter;
 import org.bson.BsonWriter;
 import org.bson.codecs.EncoderContext;
+import org.bson.io.BasicOutputBuffer;
 
 /**
  * The gateway's codec for the Vert.x MongoDB client's {@link JsonObject} documents: Vert.x's own
@@ -23,11 +26,54 @@ import org.bson.codecs.EncoderContext;
  * ({@code {"$date": ...}}, {@code {"$oid": ...}}, ...) is written here as the plain sub-document it
  * is. The generic codec would turn it into a date or an id, or fail the whole bulk write, and with
  * it every event in the batch, because of one client's property name.
+ *
+ * <p>{@link #unstorable} encodes one event alone, as an insert will, to find before a bulk write
+ * what would fail it: the driver encodes a bulk write's documents in order and sends them in
+ * messages of up to 48 MB, so a document that throws fails the whole write after some of the
+ * earlier messages may already be stored.
  */
 final class DocumentCodec extends JsonObjectCodec {
 
+  /**
+   * The largest document MongoDB stores (its {@code maxBsonObjectSize}, 16 MiB), less the {@code
+   * _id} the driver adds to an event document on insert: a type byte, {@code "_id\0"} and a 12-byte
+   * ObjectId.
+   */
+  static final int MAX_EVENT_DOCUMENT_BYTES = 16 * 1024 * 1024 - (1 + 4 + 12);
+
+  private static final EncoderContext INSERT =
+      EncoderContext.builder().isEncodingCollectibleDocument(true).build();
+
   DocumentCodec(JsonObject config) {
     super(config);
+  }
+
+  /**
+   * Why the event cannot be written as a document, or {@code null} when it can.
+   *
+   * @param index the event's position, carried into the answer
+   */
+  UnstorableEvent unstorable(int index, Event event) {
+    BasicOutputBuffer buffer = new BasicOutputBuffer(512);
+    try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
+      writeEvent(writer, new EventDocument(event), INSERT);
+    } catch (UnencodableValueException e) {
+      return new UnstorableEvent(index, e.field, e.getMessage());
+    } catch (RuntimeException e) {
+      return new UnstorableEvent(
+          index, null, "event: cannot be encoded as BSON: " + e.getMessage());
+    }
+    int size = buffer.getPosition();
+    if (size > MAX_EVENT_DOCUMENT_BYTES) {
+      return new UnstorableEvent(
+          index,
+          null,
+          "event: must be at most "
+              + MAX_EVENT_DOCUMENT_BYTES
+              + " bytes as a BSON document (MongoDB's limit), was "
+              + size);
+    }
+    return null;
   }
 
   @Override
@@ -53,7 +99,7 @@ final class DocumentCodec extends JsonObjectCodec {
     writer.writeString("id", event.id());
     writer.writeString("source", event.source());
     writer.writeString("type", event.type());
-    writer.writeDateTime("timestamp", event.timestamp().toEpochMilli());
+    writer.writeDateTime("timestamp", epochMillis("timestamp", event.timestamp()));
     writeIfPresent(writer, "userId", event.userId());
     writeIfPresent(writer, "anonymousId", event.anonymousId());
     writeIfPresent(writer, "ip", event.ip());
@@ -70,11 +116,24 @@ final class DocumentCodec extends JsonObjectCodec {
     writeMap(writer, event.properties());
     writer.writeName("context");
     writeMap(writer, event.context());
-    writer.writeDateTime("receivedAt", event.receivedAt().toEpochMilli());
+    writer.writeDateTime("receivedAt", epochMillis("receivedAt", event.receivedAt()));
     if (!idFirst && document.containsKey(ID_FIELD)) {
       writeId(writer, document, context);
     }
     writer.writeEndDocument();
+  }
+
+  /** A BSON date: milliseconds since the epoch, which a 64-bit integer holds for ±292 My. */
+  private static long epochMillis(String field, Instant instant) {
+    try {
+      return instant.toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw new UnencodableValueException(
+          field,
+          field
+              + ": must be within a BSON date's range (milliseconds since 1970 in 64 bits), was "
+              + instant);
+    }
   }
 
   private void writeId(BsonWriter writer, JsonObject document, EncoderContext context) {
@@ -128,6 +187,16 @@ final class DocumentCodec extends JsonObjectCodec {
       throw new IllegalArgumentException(
           "event values are String, Long, Double, Boolean, null, List or Map, was "
               + value.getClass().getName());
+    }
+  }
+
+  /** A value of an event that BSON cannot carry, naming its field. */
+  private static final class UnencodableValueException extends IllegalArgumentException {
+    final String field;
+
+    UnencodableValueException(String field, String message) {
+      super(message);
+      this.field = field;
     }
   }
 }

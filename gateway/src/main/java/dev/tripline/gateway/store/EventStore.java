@@ -23,6 +23,14 @@ public interface EventStore {
    */
   Future<WriteOutcome> insert(List<Event> events);
 
+  /**
+   * The events of {@code events} this store cannot hold as they are (a date outside what it can
+   * store, a document over its size limit, ...), in index order; empty when it can hold them all.
+   * An insert holding one fails as a whole, so callers that share inserts between requests check
+   * first. CPU only and thread-safe: it may run on any event loop.
+   */
+  List<UnstorableEvent> unstorable(List<Event> events);
+
   /** Deletes the events received before {@code cutoff}; returns how many. */
   Future<Long> deleteReceivedBefore(Instant cutoff);
 

@@ -1,7 +1,9 @@
 package dev.tripline.gateway.store;
 
+import dev.tripline.handlers.IngestRejection;
 import dev.tripline.handlers.IngestService;
 import dev.tripline.handlers.OverloadedException;
+import dev.tripline.handlers.RejectReason;
 import dev.tripline.rules.Event;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -34,10 +36,19 @@ import org.slf4j.LoggerFactory;
  * {@code onDurable} sink and the observer) runs on the one Vert.x context that created the writer,
  * so that state needs no locks. The returned future completes on the caller's context.
  *
+ * <p>No submission can fail another's write: one whose events the store cannot hold ({@link
+ * EventStore#unstorable}: a date BSON cannot carry, a document over MongoDB's size limit) is
+ * refused at once with a 400 {@link IngestRejection} ({@code invalid_event}, naming the event's
+ * {@code index} when the submission holds several), before it is queued, so it never joins a bulk
+ * write and none of it is stored. The check runs on the caller's thread, as admission does: one
+ * encoding per event, about a microsecond, instead of a shared write failing for everyone in it.
+ *
  * <p>A submission completes once every batch holding its events is durable. A failed batch fails
- * exactly the submissions it held, with {@link OverloadedException} ("store unavailable", 503);
- * some of their events may be stored, which is safe because re-sent events are duplicates. Newly
- * stored events (not duplicates) are handed to {@code onDurable} in submission order.
+ * exactly the submissions it held, with {@link dev.tripline.handlers.StoreUnavailableException}
+ * (503, as the handlers answer a store failure; not this package's exception of the same name,
+ * which stays inside the store); some of their events may be stored, which is safe because re-sent
+ * events are duplicates. Newly stored events (not duplicates) are handed to {@code onDurable} in
+ * submission order.
  */
 public final class GroupCommitWriter implements IngestService {
 
@@ -87,6 +98,10 @@ public final class GroupCommitWriter implements IngestService {
     }
     List<Event> copy = List.copyOf(events);
     int size = copy.size();
+    List<UnstorableEvent> unstorable = store.unstorable(copy);
+    if (!unstorable.isEmpty()) {
+      return refuse(size, unstorable.get(0));
+    }
     int current;
     do {
       current = depth.get();
@@ -129,6 +144,17 @@ public final class GroupCommitWriter implements IngestService {
   private Future<IngestResult> refuse(int size, String reason) {
     observer.rejected(size, reason);
     return Future.failedFuture(new OverloadedException(reason, options.retryAfter()));
+  }
+
+  private Future<IngestResult> refuse(int size, UnstorableEvent event) {
+    observer.rejected(size, "unstorable event");
+    return Future.failedFuture(
+        new IngestRejection(
+            RejectReason.INVALID_EVENT,
+            400,
+            event.reason(),
+            event.field(),
+            size > 1 ? event.index() : null));
   }
 
   private void enqueue(Submission submission) {
@@ -234,8 +260,8 @@ public final class GroupCommitWriter implements IngestService {
   private void fail(Batch batch, Throwable cause) {
     log.warn(
         "failed to write events [events: {}, error: {}]", batch.events.size(), cause.getMessage());
-    OverloadedException unavailable =
-        new OverloadedException("store unavailable", options.retryAfter());
+    // the handlers' exception, which carries Retry-After; this package's stays inside the store
+    var unavailable = new dev.tripline.handlers.StoreUnavailableException(options.retryAfter());
     Set<Submission> affected = new LinkedHashSet<>();
     for (Segment segment : batch.segments) {
       segment.submission.outstanding -= segment.to - segment.from;

@@ -36,6 +36,9 @@ public final class MongoEventStore implements EventStore {
   private final MongoClient client;
   private final EventStoreOptions options;
 
+  /** The client's event path, used alone to check events; it holds no state. */
+  private final DocumentCodec codec = new DocumentCodec(new JsonObject());
+
   public MongoEventStore(MongoClient client, EventStoreOptions options) {
     this.client = Objects.requireNonNull(client, "client");
     this.options = Objects.requireNonNull(options, "options");
@@ -80,6 +83,22 @@ public final class MongoEventStore implements EventStore {
         .map(result -> WriteOutcome.allInserted(events.size()))
         .recover(e -> duplicatesOnly(e, events.size()))
         .recover(e -> mapError("insert events", e));
+  }
+
+  /** Encodes each event alone, as {@link #insert} would: what fails here would fail an insert. */
+  @Override
+  public List<UnstorableEvent> unstorable(List<Event> events) {
+    List<UnstorableEvent> found = List.of();
+    for (int i = 0; i < events.size(); i++) {
+      UnstorableEvent unstorable = codec.unstorable(i, events.get(i));
+      if (unstorable != null) {
+        if (found.isEmpty()) {
+          found = new ArrayList<>();
+        }
+        found.add(unstorable);
+      }
+    }
+    return found;
   }
 
   /**

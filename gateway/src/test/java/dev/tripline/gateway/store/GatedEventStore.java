@@ -59,6 +59,11 @@ final class GatedEventStore implements EventStore {
   }
 
   @Override
+  public List<UnstorableEvent> unstorable(List<Event> events) {
+    return delegate.unstorable(events);
+  }
+
+  @Override
   public Future<Void> createIndexes() {
     return delegate.createIndexes();
   }

@@ -178,10 +178,11 @@ class GroupCommitWriterTest {
 
     assertThatThrownBy(() -> await(doomed))
         .isInstanceOfSatisfying(
-            OverloadedException.class,
+            dev.tripline.handlers.StoreUnavailableException.class,
             e -> {
               assertThat(e.status()).isEqualTo(503);
               assertThat(e.getMessage()).isEqualTo("store unavailable");
+              assertThat(e.retryAfter()).isEqualTo(RETRY_AFTER);
             });
     assertThat(await(second)).isEqualTo(new IngestResult(1, 0));
     assertThat(await(third)).isEqualTo(new IngestResult(1, 0));
@@ -198,7 +199,7 @@ class GroupCommitWriterTest {
     fixture.server = null;
 
     assertThatThrownBy(() -> await(writer.ingest(List.of(event("while-down")))))
-        .isInstanceOf(OverloadedException.class)
+        .isInstanceOf(dev.tripline.handlers.StoreUnavailableException.class)
         .hasMessage("store unavailable");
 
     fixture.server = EmbeddedMongo.start(EmbeddedMongoOptions.memory().withPort(port));
@@ -207,7 +208,7 @@ class GroupCommitWriterTest {
     for (int attempt = 0; attempt < 20 && result == null; attempt++) {
       try {
         result = await(writer.ingest(List.of(event("after"))));
-      } catch (OverloadedException e) {
+      } catch (dev.tripline.handlers.StoreUnavailableException e) {
         // the driver has not found the server again yet
       }
     }

@@ -123,6 +123,11 @@ class RetentionJobTest {
     }
 
     @Override
+    public List<UnstorableEvent> unstorable(List<Event> events) {
+      return List.of();
+    }
+
+    @Override
     public Future<Long> count() {
       return Future.succeededFuture(0L);
     }

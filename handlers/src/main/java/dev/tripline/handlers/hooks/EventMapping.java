@@ -6,6 +6,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.tripline.handlers.CelJson;
+import dev.tripline.handlers.EventTimes;
 import dev.tripline.handlers.HttpException;
 import dev.tripline.rules.CelExpressions;
 import dev.tripline.rules.CelValues;
@@ -15,7 +16,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +38,9 @@ import java.util.Set;
  *
  * <p>Results are brought into the event's shapes: integers become strings in {@code id}, {@code
  * userId} and {@code anonymousId} (Shopify's ids are numbers), an integer {@code timestamp} is Unix
- * seconds and a CEL timestamp an instant; the event parser then validates the result exactly as it
- * validates {@code POST /v1/events}. Immutable and thread-safe.
+ * seconds (within {@link EventTimes}' range, else a 400 naming {@code map.timestamp}) and a CEL
+ * timestamp an instant; the event parser then validates the result exactly as it validates {@code
+ * POST /v1/events}. Immutable and thread-safe.
  */
 public final class EventMapping {
 
@@ -150,7 +151,8 @@ public final class EventMapping {
         return json.toString();
       }
       if (field.equals("timestamp") && json instanceof Long seconds) {
-        return Instant.ofEpochSecond(seconds).toString();
+        // checked before converting: Instant.ofEpochSecond(Long.MAX_VALUE) throws
+        return EventTimes.ofEpochSecond("map.timestamp", seconds).toString();
       }
     }
     return json;

@@ -88,11 +88,24 @@ final class Hmacs {
     } catch (NumberFormatException e) {
       throw VerificationException.malformedHeader(header, "must be Unix seconds");
     }
-    if (Math.abs(now.getEpochSecond() - seconds) > tolerance.toSeconds()) {
+    if (!within(seconds, now.getEpochSecond(), tolerance.toSeconds())) {
       throw new VerificationException(
           VerificationException.Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
           "timestamp outside tolerance of " + tolerance.toSeconds() + "s",
           header);
+    }
+  }
+
+  /**
+   * Whether {@code seconds} lies within {@code tolerance} of {@code now}, either way. Without
+   * overflow: {@code now - seconds} wraps for values such as {@code now + Long.MIN_VALUE}, and
+   * {@code Math.abs} of the wrapped {@code Long.MIN_VALUE} is negative, i.e. "fresh".
+   */
+  static boolean within(long seconds, long now, long tolerance) {
+    try {
+      return Math.absExact(Math.subtractExact(now, seconds)) <= tolerance;
+    } catch (ArithmeticException e) {
+      return false; // further apart than a long can say
     }
   }
 

@@ -26,7 +26,6 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -210,22 +209,11 @@ final class SegmentHandler implements Handler<RoutingContext> {
       throw new IngestRejection(
           RejectReason.INVALID_EVENT, 400, "context: must be an object", "context", null);
     }
-    Object sentAt = json.getValue("sentAt");
-    Instant sent = null;
-    if (sentAt != null) {
-      try {
-        if (!(sentAt instanceof String s)) {
-          throw new DateTimeParseException("not a string", "", 0);
-        }
-        sent = SegmentTimestamps.parse(s);
-      } catch (DateTimeParseException e) {
-        throw new IngestRejection(
-            RejectReason.INVALID_EVENT,
-            400,
-            "sentAt: must be an ISO-8601 date-time with an offset, e.g. 2012-12-02T00:30:08.276Z",
-            "sentAt",
-            null);
-      }
+    Instant sent;
+    try {
+      sent = SegmentTimestamps.read("sentAt", json.getValue("sentAt"));
+    } catch (HttpException e) {
+      throw IngestRejection.of(RejectReason.INVALID_EVENT, e);
     }
     return new BatchDefaults(context == null ? new JsonObject() : (JsonObject) context, sent);
   }

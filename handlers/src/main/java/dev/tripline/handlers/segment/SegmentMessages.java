@@ -4,12 +4,10 @@ import dev.tripline.handlers.EventParser;
 import dev.tripline.handlers.HttpException;
 import dev.tripline.rules.Event;
 import io.netty.util.NetUtil;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -233,21 +231,7 @@ final class SegmentMessages {
   }
 
   private static Instant optionalInstant(JsonObject message, String field) {
-    Object value = message.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    try {
-      if (value instanceof String s) {
-        return SegmentTimestamps.parse(s);
-      }
-    } catch (DateTimeParseException e) {
-      // worded below, with the value
-    }
-    throw invalid(
-        field,
-        "must be an ISO-8601 date-time with an offset, e.g. 2012-12-02T00:30:08.276Z",
-        value);
+    return SegmentTimestamps.read(field, message.getValue(field));
   }
 
   /**
@@ -366,23 +350,7 @@ final class SegmentMessages {
   }
 
   private static HttpException invalid(String field, String constraint, Object value) {
-    return new HttpException(400, field + ": " + constraint + ", was " + show(value), field, null);
-  }
-
-  private static String show(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof JsonObject) {
-      return "an object";
-    }
-    if (value instanceof JsonArray) {
-      return "an array";
-    }
-    String text = String.valueOf(value);
-    if (text.length() > 40) {
-      text = text.substring(0, 40) + "...";
-    }
-    return value instanceof String ? '"' + text.replace("\"", "\\\"") + '"' : text;
+    return new HttpException(
+        400, field + ": " + constraint + ", was " + EventParser.show(value), field, null);
   }
 }

@@ -94,6 +94,47 @@ class EventMappingTest {
   }
 
   @Test
+  void should_answer_400_to_integer_timestamps_outside_the_representable_range() {
+    for (long seconds : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, -1, 253_402_300_800L}) {
+      JsonObject body = new JsonObject().put("created", seconds);
+      assertThatThrownBy(
+              () ->
+                  mapping(Scheme.HMAC, "type", "'t'", "timestamp", "body.created")
+                      .apply(body, headers()))
+          .as("%d", seconds)
+          .isInstanceOfSatisfying(
+              HttpException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.field()).isEqualTo("map.timestamp");
+                assertThat(e.getMessage())
+                    .startsWith("map.timestamp: must be Unix seconds from 0 to 253402300799")
+                    .endsWith("was " + seconds);
+              });
+    }
+  }
+
+  @Test
+  void should_answer_400_rather_than_throw_when_cel_timestamp_arithmetic_overflows() {
+    // CEL refuses timestamps outside years 1..9999 itself; whatever it refuses is the map's 400
+    assertThatThrownBy(
+            () ->
+                mapping(
+                        Scheme.HMAC,
+                        "type",
+                        "'t'",
+                        "timestamp",
+                        "timestamp('9999-12-31T23:59:59Z') + duration('86400s')")
+                    .apply(PUSH, headers()))
+        .isInstanceOfSatisfying(
+            HttpException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("map.timestamp");
+            });
+  }
+
+  @Test
   void should_leave_out_a_field_whose_expression_gives_null() {
     JsonObject event =
         mapping(Scheme.HMAC, "type", "'t'", "userId", "has(body.user) ? body.user : null")

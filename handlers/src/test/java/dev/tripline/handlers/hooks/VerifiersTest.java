@@ -206,6 +206,34 @@ class VerifiersTest {
     }
 
     @Test
+    void should_reject_extreme_timestamps_as_outside_the_tolerance_even_when_signed() {
+      long now = AT.getEpochSecond();
+      // now + Long.MIN_VALUE is the one whose naive distance wraps to Long.MIN_VALUE: "fresh"
+      for (long timestamp : new long[] {now + Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, -1}) {
+        MultiMap headers =
+            headers(
+                "webhook-id",
+                ID,
+                "webhook-timestamp",
+                Long.toString(timestamp),
+                "webhook-signature",
+                Signing.standard(SECRET, ID, timestamp, BODY));
+        rejected(
+            () -> verifier.verify(headers, Buffer.buffer(BODY), AT),
+            Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
+            "timestamp outside tolerance of 300s");
+      }
+      rejected(
+          () ->
+              verifier.verify(
+                  signed(SIGNATURE).set("webhook-timestamp", "99999999999999999999"),
+                  Buffer.buffer(BODY),
+                  AT),
+          Reason.MALFORMED_HEADER,
+          "malformed header webhook-timestamp: must be Unix seconds");
+    }
+
+    @Test
     void should_name_each_missing_or_malformed_header() {
       for (String header : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
         MultiMap headers = signed(SIGNATURE);
@@ -303,6 +331,21 @@ class VerifiersTest {
                   NOW),
           Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
           "timestamp outside tolerance of 300s");
+    }
+
+    @Test
+    void should_reject_extreme_timestamps_as_outside_the_tolerance_even_when_signed() {
+      long now = NOW.getEpochSecond();
+      for (long timestamp : new long[] {now + Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE}) {
+        rejected(
+            () ->
+                verifier.verify(
+                    headers("Stripe-Signature", Signing.stripe(timestamp, BODY, SECRET)),
+                    Buffer.buffer(BODY),
+                    NOW),
+            Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
+            "timestamp outside tolerance of 300s");
+      }
     }
 
     @Test

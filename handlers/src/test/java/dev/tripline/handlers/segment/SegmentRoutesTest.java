@@ -483,6 +483,66 @@ class SegmentRoutesTest {
   }
 
   @Test
+  void should_refuse_times_outside_the_representable_range_with_400_naming_field_and_index(
+      VertxTestContext tc) {
+    String extreme = "-999999999-01-01T00:00:00Z";
+    String range = "must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z";
+    post(
+            "/v1/track",
+            "{\"userId\":\"u1\",\"event\":\"e\",\"timestamp\":\""
+                + extreme
+                + "\",\"sentAt\":\"2026-11-23T10:00:00Z\"}")
+        .compose(
+            response -> {
+              assertError(response, 400, "timestamp", range + ", was \"" + extreme + "\"");
+              return post(
+                  "/v1/track",
+                  "{\"userId\":\"u1\",\"event\":\"e\",\"timestamp\":\"2026-11-23T09:00:00Z\","
+                      + "\"sentAt\":\"999999999-12-31T23:59:59Z\"}");
+            })
+        .compose(
+            response -> {
+              assertError(response, 400, "sentAt", range);
+              // both representable, but the correction leaves the range
+              return post(
+                  "/v1/track",
+                  "{\"userId\":\"u1\",\"event\":\"e\",\"timestamp\":\"1970-01-01T00:00:00Z\","
+                      + "\"sentAt\":\"9999-12-31T00:00:00Z\"}");
+            })
+        .compose(
+            response -> {
+              assertError(response, 400, "timestamp", "once corrected for the sender's clock");
+              return post(
+                  "/v1/batch",
+                  "{\"batch\":[{\"type\":\"page\",\"userId\":\"u1\"},"
+                      + "{\"type\":\"track\",\"userId\":\"u1\",\"event\":\"e\","
+                      + "\"originalTimestamp\":\""
+                      + extreme
+                      + "\"}],\"sentAt\":\"2026-11-23T10:00:00Z\"}");
+            })
+        .compose(
+            response -> {
+              assertError(response, 400, "originalTimestamp", range);
+              assertThat(response.bodyAsJsonObject().getInteger("index")).isEqualTo(1);
+              return post(
+                  "/v1/batch",
+                  "{\"batch\":[{\"type\":\"page\",\"userId\":\"u1\","
+                      + "\"timestamp\":\"2026-11-23T09:00:00Z\"}],\"sentAt\":\""
+                      + extreme
+                      + "\"}");
+            })
+        .onComplete(
+            tc.succeeding(
+                response ->
+                    tc.verify(
+                        () -> {
+                          assertError(response, 400, "sentAt", range);
+                          assertThat(store.events).isEmpty();
+                          tc.completeNow();
+                        })));
+  }
+
+  @Test
   void should_refuse_malformed_or_too_deep_json_and_store_nothing(VertxTestContext tc) {
     String deep =
         "{\"userId\":\"u1\",\"event\":\"e\",\"properties\":{\"a\":"

@@ -3,8 +3,10 @@ package dev.tripline.handlers.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tripline.handlers.HttpException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,5 +56,54 @@ class SegmentTimestampsTest {
                 sentAt == null ? null : Instant.parse(sentAt),
                 receivedAt))
         .isEqualTo(Instant.parse(expected));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"-999999999-01-01T00:00:00Z", "999999999-12-31T23:59:59Z", "1969-12-31T23:59Z"})
+  void should_refuse_a_time_outside_the_representable_range_naming_the_field(String text) {
+    assertThatThrownBy(() -> SegmentTimestamps.read("sentAt", text))
+        .isInstanceOfSatisfying(
+            HttpException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("sentAt");
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "sentAt: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z,"
+                          + " was \"");
+            });
+  }
+
+  @ParameterizedTest(name = "timestamp {0}, sentAt {1}")
+  @CsvSource({
+    "1970-01-01T00:00:00Z, 9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59Z, 1970-01-01T00:00:00Z"
+  })
+  void should_refuse_a_correction_that_leaves_the_range_instead_of_overflowing(
+      String timestamp, String sentAt) {
+    Instant receivedAt = Instant.parse("2026-11-23T10:00:00Z");
+
+    assertThatThrownBy(
+            () ->
+                SegmentTimestamps.corrected(
+                    Instant.parse(timestamp), Instant.parse(sentAt), receivedAt))
+        .isInstanceOfSatisfying(
+            HttpException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("timestamp");
+              assertThat(e.getMessage()).contains("once corrected for the sender's clock");
+            });
+  }
+
+  @Test
+  void should_refuse_unrepresentable_inputs_to_the_correction_instead_of_throwing() {
+    assertThatThrownBy(
+            () ->
+                SegmentTimestamps.corrected(
+                    Instant.MIN, Instant.parse("2026-11-23T09:00:00Z"), Instant.now()))
+        .isInstanceOfSatisfying(
+            HttpException.class, e -> assertThat(e.field()).isEqualTo("timestamp"));
   }
 }
