@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * messages per socket await ingest; beyond that the socket stops reading (TCP pushes back on the
  * client). When the store is overloaded the message is retried after its delay, reading paused
  * meanwhile, rather than dropped. Upgraded through the router (not a server-level WebSocket
- * handler) so it composes with other routes, SockJS among them. Message size is bounded by the
- * server options, see {@link IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
+ * handler) so it composes with other routes, SockJS among them.
+ *
+ * <p>A message over {@link IngestLimits#maxBodyBytes()}, in one frame or several, closes the socket
+ * with 1009 (message too big), and a text message that is not UTF-8 with 1007 (invalid payload), as
+ * RFC 6455 prescribes: the frames are assembled by {@link FrameAssembler}.
  */
 public final class StreamHandler implements Handler<RoutingContext> {
 
@@ -87,9 +90,10 @@ public final class StreamHandler implements Handler<RoutingContext> {
   }
 
   private void open(ServerWebSocket ws, RoutingContext ctx, String clientIp, String source) {
+    StreamSocket socket = new WebSocketAdapter(ws);
     StreamSession session =
         new StreamSession(
-            new WebSocketAdapter(ws),
+            socket,
             ctx.vertx(),
             reader,
             ingest,
@@ -100,11 +104,17 @@ public final class StreamHandler implements Handler<RoutingContext> {
             access,
             auth,
             source);
-    ws.textMessageHandler(session::onText);
-    ws.binaryMessageHandler(ignored -> session.onBinary());
+    FrameAssembler messages =
+        new FrameAssembler(
+            limits.maxBodyBytes(), socket, observer, session::onText, session::onBinary);
+    ws.frameHandler(messages);
     ws.drainHandler(v -> session.onDrain());
     ws.exceptionHandler(
-        err -> LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage()));
+        err -> {
+          if (!messages.onDecoderFailure(err)) {
+            LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage());
+          }
+        });
     ws.closeHandler(v -> session.onClose());
     ws.shutdownHandler(v -> session.onShutdown());
     session.start();
