@@ -190,6 +190,16 @@ class StreamMessageLimitsTest {
   }
 
   @Test
+  void should_close_with_1002_when_a_continuation_frame_starts_no_message(Vertx vertx)
+      throws Exception {
+    StreamClient client =
+        connect(vertx).sendFrame(WebSocketFrame.continuationFrame(bytes("{}"), true));
+
+    assertThat(client.closed()).startsWith("1002 ");
+    assertThat(store.calls).isEmpty();
+  }
+
+  @Test
   void should_decode_a_character_split_across_fragments(Vertx vertx) throws Exception {
     byte[] message = "{\"seq\":1,\"type\":\"café\"}".getBytes(StandardCharsets.UTF_8);
     int split = "{\"seq\":1,\"type\":\"caf".length() + 1; // between the two bytes of é
