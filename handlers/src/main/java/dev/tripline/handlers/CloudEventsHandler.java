@@ -130,8 +130,10 @@ final class CloudEventsHandler implements Handler<RoutingContext> {
     String source = ctx.get(SOURCE_KEY);
     Mode mode = ctx.get(MODE_KEY);
     HttpServerRequest request = ctx.request();
+    // a CloudEvent's source attribute is the producer's URI, kept in context: the event's source
+    // is the write key's (cloudevents with open access), whatever the attribute says
     EventParser.Arrival arrival =
-        new EventParser.Arrival(source, clientIps.resolve(request), clock.instant());
+        EventParser.Arrival.bound(source, clientIps.resolve(request), clock.instant());
     List<Event> events;
     try {
       Buffer body = bodyOf(ctx);

@@ -75,15 +75,34 @@ public final class EventParser {
 
   /**
    * What the gateway knows about the arrival of an event, as opposed to what the sender claims.
+   * Built by {@link #bound} or {@link #open}.
    *
-   * @param defaultSource the {@code source} of events that name none (e.g. {@code api})
+   * @param source the {@code source} of events that name none (e.g. {@code api}); when {@code
+   *     sourceBound}, the only one an event may name
+   * @param sourceBound whether the gateway decides the source (a write key's, a route's) rather
+   *     than the event: then an event naming another is refused, so that a sender can never store
+   *     events under another source, nor take another source's ({@code source}, {@code id}) dedup
+   *     key so that its genuine event is later dropped as a duplicate
    * @param clientIp the resolved client address (see {@link ClientIpResolver}), or {@code null}
    * @param receivedAt the gateway's clock at arrival; one instant per request or frame
    */
-  public record Arrival(String defaultSource, String clientIp, Instant receivedAt) {
+  public record Arrival(String source, boolean sourceBound, String clientIp, Instant receivedAt) {
     public Arrival {
-      Objects.requireNonNull(defaultSource, "defaultSource");
+      Objects.requireNonNull(source, "source");
       Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
+    /** Events from a sender whose source is decided for it, by its write key or its route. */
+    public static Arrival bound(String source, String clientIp, Instant receivedAt) {
+      return new Arrival(source, true, clientIp, receivedAt);
+    }
+
+    /**
+     * Events that may name their own source (open access, rule tests), {@code defaultSource} when
+     * they name none.
+     */
+    public static Arrival open(String defaultSource, String clientIp, Instant receivedAt) {
+      return new Arrival(defaultSource, false, clientIp, receivedAt);
     }
   }
 
@@ -108,7 +127,7 @@ public final class EventParser {
     if (id == null) {
       id = messageId != null ? messageId : ids.newId();
     }
-    String source = optionalSource(json.getValue("source"), arrival.defaultSource());
+    String source = optionalSource(json.getValue("source"), arrival);
     Instant timestamp = optionalTimestamp(json.getValue("timestamp"), arrival.receivedAt());
     String userId = optionalString(json, "userId", MAX_USER_ID_LENGTH);
     String anonymousId = optionalString(json, "anonymousId", MAX_USER_ID_LENGTH);
@@ -154,12 +173,23 @@ public final class EventParser {
     return s;
   }
 
-  private static String optionalSource(Object value, String defaultSource) {
+  private static String optionalSource(Object value, Arrival arrival) {
     if (value == null) {
-      return defaultSource;
+      return arrival.source();
     }
     if (!(value instanceof String s) || !SOURCE.matcher(s).matches()) {
       throw invalid("source", "must match [A-Za-z0-9._-]{1,64}", value);
+    }
+    if (arrival.sourceBound() && !s.equals(arrival.source())) {
+      // refused rather than re-attributed, so that a sender that meant another key finds out
+      throw new HttpException(
+          400,
+          "source: must be \""
+              + arrival.source()
+              + "\", the source of the write key, or left out; was "
+              + show(s),
+          "source",
+          null);
     }
     return s;
   }

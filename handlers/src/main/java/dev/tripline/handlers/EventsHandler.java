@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p>With write keys configured, events are attributed to the source of the request's key ({@link
  * WriteKeyGuard} admitted it before the body was read); an event that names a different {@code
- * source} is a 400. With open access, an event's own {@code source} (default {@code api}) stands.
+ * source} is a 400 ({@link EventParser.Arrival#bound}). With open access, an event's own {@code
+ * source} (default {@code api}) stands.
  *
  * <p>All or nothing: the whole body is validated before anything reaches {@link IngestService}, so
  * a 400 means nothing was stored and the client can fix and re-send the same request. Runs after
@@ -52,15 +53,12 @@ public final class EventsHandler implements Handler<RoutingContext> {
     String boundSource = ctx.get(WriteKeyGuard.BOUND_SOURCE);
     try {
       JsonObject json = reader.readObject(bodyOf(ctx));
+      String clientIp = clientIps.resolve(ctx.request());
       EventParser.Arrival arrival =
-          new EventParser.Arrival(
-              boundSource == null ? EventParser.DEFAULT_SOURCE : boundSource,
-              clientIps.resolve(ctx.request()),
-              receivedAt);
+          boundSource == null
+              ? EventParser.Arrival.open(EventParser.DEFAULT_SOURCE, clientIp, receivedAt)
+              : EventParser.Arrival.bound(boundSource, clientIp, receivedAt);
       events = reader.events(json, arrival);
-      if (boundSource != null) {
-        requireSource(events, boundSource, json.containsKey(EventBatchReader.BATCH));
-      }
     } catch (IngestRejection rejection) {
       observer.rejected(rejection.reason().tag());
       ctx.fail(rejection);
@@ -79,27 +77,6 @@ public final class EventsHandler implements Handler<RoutingContext> {
                 .put("accepted", result.accepted())
                 .put("duplicates", result.duplicates())
                 .toBuffer());
-  }
-
-  /**
-   * A write key decides the source: an event that names another one is refused rather than silently
-   * re-attributed, so a sender that meant a different key finds out.
-   */
-  private static void requireSource(List<Event> events, String boundSource, boolean batch) {
-    for (int i = 0; i < events.size(); i++) {
-      String source = events.get(i).source();
-      if (!source.equals(boundSource)) {
-        throw new IngestRejection(
-            RejectReason.INVALID_EVENT,
-            400,
-            "source: must be \""
-                + boundSource
-                + "\", the source of the write key, or left out; was "
-                + EventParser.show(source),
-            "source",
-            batch ? i : null);
-      }
-    }
   }
 
   static Buffer bodyOf(RoutingContext ctx) {

@@ -64,7 +64,7 @@ final class HooksHandler implements Handler<RoutingContext> {
       verify(request, body, receivedAt);
       access.admitSource(source.id(), clientIp);
       JsonObject mapped = source.mapping().apply(reader.readObject(body), request.headers());
-      event = parse(mapped, new EventParser.Arrival(source.id(), clientIp, receivedAt));
+      event = parse(mapped, EventParser.Arrival.bound(source.id(), clientIp, receivedAt));
     } catch (IngestRejection rejection) {
       observer.rejected(rejection.reason().tag());
       ctx.fail(rejection);

@@ -128,17 +128,16 @@ public record IngestLimits(
   }
 
   /**
-   * Sizes the server's WebSocket limits from {@link #maxBodyBytes()}: Vert.x enforces them while
-   * reading, before a message is ever handed to {@link StreamHandler}, so a frame can be no larger
-   * than an HTTP body. A message over the limit makes Vert.x close the socket (status 1009), which
-   * is the protocol's answer to it.
+   * Sizes the server's WebSocket limits from {@link #maxBodyBytes()}: a frame may be as large as a
+   * message (a browser sends each message as one frame), and the WebSocket decoder refuses a larger
+   * one from its header, before reading its payload. {@link StreamHandler} closes the socket with
+   * 1009 then, and when fragments add up to more than the limit.
    *
    * @return {@code options}, for chaining
    */
   public HttpServerOptions applyTo(HttpServerOptions options) {
     options.setMaxWebSocketMessageSize(maxBodyBytes);
-    options.setMaxWebSocketFrameSize(
-        Math.min(maxBodyBytes, HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE));
+    options.setMaxWebSocketFrameSize(maxBodyBytes);
     return options;
   }
 

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization} header of the session's first request counts as the upgrade's; a refused
  * one is answered with an error frame and the session closed, as a SockJS session cannot be refused
  * with a status.
+ *
+ * <p>Messages reach this class already assembled and decoded by Vert.x's SockJS transports, so the
+ * transport decides what a client sees for a message over the limit (see the README): the raw
+ * WebSocket transport passes on 1009; the SockJS WebSocket transport ends the session without
+ * SockJS's close frame; the HTTP transports answer the POST with 413.
  */
 final class SockJsStream implements Handler<SockJSSocket> {
 
@@ -100,14 +105,26 @@ final class SockJsStream implements Handler<SockJSSocket> {
         message -> {
           if (message.length() > limits.maxBodyBytes()) {
             // as a WebSocket does with a message over the limit: 1009, message too big
-            sock.close(1009, "message larger than " + limits.maxBodyBytes() + " bytes");
+            observer.rejected(RejectReason.TOO_LARGE.tag());
+            sock.close(
+                FrameAssembler.MESSAGE_TOO_BIG, FrameAssembler.tooBig(limits.maxBodyBytes()));
             return;
           }
           session.onText(message.toString(StandardCharsets.UTF_8));
         });
     sock.drainHandler(v -> session.onDrain());
     sock.exceptionHandler(
-        err -> LOG.debug("sockjs error [client: {}, error: {}]", clientIp, err.getMessage()));
+        err -> {
+          if (FrameAssembler.isTooBig(err)) {
+            // SockJS has ended the session already, but leaves an open socket behind when the
+            // message came in fragments: close it, so the client does not send into the void
+            observer.rejected(RejectReason.TOO_LARGE.tag());
+            sock.close(
+                FrameAssembler.MESSAGE_TOO_BIG, FrameAssembler.tooBig(limits.maxBodyBytes()));
+          } else {
+            LOG.debug("sockjs error [client: {}, error: {}]", clientIp, err.getMessage());
+          }
+        });
     sock.closeHandler(v -> session.onClose());
     session.start();
   }

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * reading paused meanwhile, rather than dropped; a message the store refuses (an event it cannot
  * hold) is answered with an error like any invalid one, never retried. Upgraded through the router
  * (not a server-level WebSocket handler) so it composes with other routes, SockJS among them.
- * Message size is bounded by the server options, see {@link
- * IngestLimits#applyTo(io.vertx.core.http.HttpServerOptions)}.
+ *
+ * <p>A message over {@link IngestLimits#maxBodyBytes()}, in one frame or several, closes the socket
+ * with 1009 (message too big), and a text message that is not UTF-8 with 1007 (invalid payload), as
+ * RFC 6455 prescribes: the frames are assembled by {@link FrameAssembler}.
  */
 public final class StreamHandler implements Handler<RoutingContext> {
 
@@ -89,9 +91,10 @@ public final class StreamHandler implements Handler<RoutingContext> {
   }
 
   private void open(ServerWebSocket ws, RoutingContext ctx, String clientIp, String source) {
+    StreamSocket socket = new WebSocketAdapter(ws);
     StreamSession session =
         new StreamSession(
-            new WebSocketAdapter(ws),
+            socket,
             ctx.vertx(),
             reader,
             ingest,
@@ -102,11 +105,17 @@ public final class StreamHandler implements Handler<RoutingContext> {
             access,
             auth,
             source);
-    ws.textMessageHandler(session::onText);
-    ws.binaryMessageHandler(ignored -> session.onBinary());
+    FrameAssembler messages =
+        new FrameAssembler(
+            limits.maxBodyBytes(), socket, observer, session::onText, session::onBinary);
+    ws.frameHandler(messages);
     ws.drainHandler(v -> session.onDrain());
     ws.exceptionHandler(
-        err -> LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage()));
+        err -> {
+          if (!messages.onDecoderFailure(err)) {
+            LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage());
+          }
+        });
     ws.closeHandler(v -> session.onClose());
     ws.shutdownHandler(v -> session.onShutdown());
     session.start();

@@ -154,7 +154,11 @@ final class StreamSession {
         return;
       }
       access.admitSource(source, clientIp);
-      EventParser.Arrival arrival = new EventParser.Arrival(source, clientIp, clock.instant());
+      // with write keys, the session's key decides the source, as over HTTP
+      EventParser.Arrival arrival =
+          access.keyRequired()
+              ? EventParser.Arrival.bound(source, clientIp, clock.instant())
+              : EventParser.Arrival.open(source, clientIp, clock.instant());
       events = reader.events(json, arrival);
     } catch (IngestRejection rejection) {
       observer.rejected(rejection.reason().tag());

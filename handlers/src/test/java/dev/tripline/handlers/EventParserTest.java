@@ -19,7 +19,7 @@ class EventParserTest {
 
   private static final Instant NOW = Instant.parse("2026-11-21T10:30:00.140Z");
   private static final EventParser.Arrival ARRIVAL =
-      new EventParser.Arrival("api", "203.0.113.7", NOW);
+      EventParser.Arrival.open("api", "203.0.113.7", NOW);
 
   private final EventParser parser = new EventParser(Duration.ofMinutes(10), () -> "evt_fixed");
 
@@ -77,6 +77,42 @@ class EventParserTest {
     assertThat(event.timestamp()).isEqualTo(NOW);
     assertThat(event.geo()).isNull();
     assertThat(event.properties()).isEmpty();
+  }
+
+  @Test
+  void should_let_an_open_arrival_name_any_source() {
+    Event event = parser.parse(new JsonObject().put("type", "t").put("source", "mobile"), ARRIVAL);
+
+    assertThat(event.source()).isEqualTo("mobile");
+  }
+
+  @Test
+  void should_attribute_to_a_bound_source_an_event_that_names_none_or_the_same() {
+    EventParser.Arrival web = EventParser.Arrival.bound("web", null, NOW);
+
+    assertThat(parser.parse(new JsonObject().put("type", "t"), web).source()).isEqualTo("web");
+    assertThat(parser.parse(new JsonObject().put("type", "t").put("source", "web"), web).source())
+        .isEqualTo("web");
+  }
+
+  @Test
+  void should_refuse_an_event_that_names_another_source_than_the_bound_one() {
+    EventParser.Arrival web = EventParser.Arrival.bound("web", null, NOW);
+
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    new JsonObject().put("type", "t").put("id", "x").put("source", "mobile"), web))
+        .isInstanceOfSatisfying(
+            HttpException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).isEqualTo("source");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "source: must be \"web\", the source of the write key, or left out;"
+                          + " was \"mobile\"");
+            });
   }
 
   @Test

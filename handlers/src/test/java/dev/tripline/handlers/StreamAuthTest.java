@@ -7,14 +7,11 @@ import dev.tripline.handlers.access.IngestAccess;
 import dev.tripline.handlers.access.RateLimiter;
 import dev.tripline.handlers.access.WriteKeys;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -82,68 +79,8 @@ class StreamAuthTest {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** A connected client socket: its text messages in arrival order, and its close status. */
-  private static final class Client {
-    private final WebSocket ws;
-    private final List<String> messages = new ArrayList<>();
-    private final Promise<String> closed = Promise.promise();
-    private Promise<Void> waiter;
-    private int awaited;
-
-    Client(WebSocket ws) {
-      this.ws = ws;
-      ws.textMessageHandler(this::add);
-      ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode() + " " + ws.closeReason()));
-    }
-
-    private synchronized void add(String text) {
-      messages.add(text);
-      if (waiter != null && messages.size() >= awaited) {
-        waiter.complete();
-        waiter = null;
-      }
-    }
-
-    Client send(String text) {
-      ws.writeTextMessage(text);
-      return this;
-    }
-
-    /** The {@code n}th message (1-based), once it arrived. */
-    String message(int n) throws Exception {
-      Future<Void> arrived;
-      synchronized (this) {
-        if (messages.size() >= n) {
-          return messages.get(n - 1);
-        }
-        awaited = n;
-        waiter = Promise.promise();
-        arrived = waiter.future();
-      }
-      await(arrived);
-      synchronized (this) {
-        return messages.get(n - 1);
-      }
-    }
-
-    JsonObject json(int n) throws Exception {
-      return new JsonObject(message(n));
-    }
-
-    /** The close status and reason, once closed. */
-    String closed() throws Exception {
-      return await(closed.future());
-    }
-  }
-
-  private Client connect(String path, String authorization) throws Exception {
-    WebSocketConnectOptions options =
-        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
-    if (authorization != null) {
-      options.addHeader("Authorization", authorization);
-    }
-    // handlers are set on the event loop as the socket opens: no message can come before them
-    return await(wsClient.connect(options).map(Client::new));
+  private StreamClient connect(String path, String authorization) throws Exception {
+    return StreamClient.connect(wsClient, port, path, authorization);
   }
 
   private static final String EVENT = "{\"seq\":1,\"type\":\"page_view\",\"id\":\"e1\"}";
@@ -161,7 +98,7 @@ class StreamAuthTest {
       throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    Client client = connect(IngestRoutes.STREAM_PATH, "Bearer k-web").send(EVENT).send(EVENT);
+    StreamClient client = connect(IngestRoutes.STREAM_PATH, "Bearer k-web").send(EVENT).send(EVENT);
 
     assertThat(client.json(1)).isEqualTo(ack(1, 0));
     assertThat(client.json(2)).as("deduplicated as over HTTP").isEqualTo(ack(0, 1));
@@ -174,7 +111,7 @@ class StreamAuthTest {
     String basic =
         "Basic " + Base64.getEncoder().encodeToString("k-web:".getBytes(StandardCharsets.UTF_8));
 
-    Client client = connect(IngestRoutes.STREAM_PATH, basic).send(EVENT);
+    StreamClient client = connect(IngestRoutes.STREAM_PATH, basic).send(EVENT);
 
     assertThat(client.json(1)).isEqualTo(ack(1, 0));
   }
@@ -211,7 +148,7 @@ class StreamAuthTest {
   void should_authenticate_with_the_first_frame(Vertx vertx) throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    Client client =
+    StreamClient client =
         connect(IngestRoutes.STREAM_PATH, null)
             .send("{\"seq\":0,\"auth\":{\"writeKey\":\"k-web\"}}")
             .send(EVENT);
@@ -228,7 +165,7 @@ class StreamAuthTest {
       throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    Client client =
+    StreamClient client =
         connect(IngestRoutes.STREAM_PATH, null)
             .send(EVENT)
             .send("{\"auth\":{\"writeKey\":\"wrong\"}}")
@@ -255,7 +192,7 @@ class StreamAuthTest {
   void should_close_a_socket_that_does_not_authenticate_in_time(Vertx vertx) throws Exception {
     start(vertx, KEYED, new StreamAuth(Duration.ofMillis(100), 3));
 
-    Client client = connect(IngestRoutes.STREAM_PATH, null);
+    StreamClient client = connect(IngestRoutes.STREAM_PATH, null);
 
     assertThat(client.closed()).isEqualTo("1008 authentication timeout");
     assertThat(observer.rejected).containsExactly("unauthorized");
@@ -273,7 +210,7 @@ class StreamAuthTest {
         new IngestAccess(WriteKeys.of(Map.of("k-web", "web")), limiter),
         StreamAuth.DEFAULTS);
 
-    Client client = connect(IngestRoutes.STREAM_PATH, "Bearer k-web").send(EVENT);
+    StreamClient client = connect(IngestRoutes.STREAM_PATH, "Bearer k-web").send(EVENT);
 
     assertThat(client.json(1).getString("type")).isEqualTo("error");
     assertThat(client.json(1).getInteger("seq")).isEqualTo(1);
@@ -286,7 +223,7 @@ class StreamAuthTest {
   void should_keep_open_streams_open_without_keys(Vertx vertx) throws Exception {
     start(vertx, IngestAccess.open(), StreamAuth.DEFAULTS);
 
-    Client client = connect(IngestRoutes.STREAM_PATH, null).send(EVENT);
+    StreamClient client = connect(IngestRoutes.STREAM_PATH, null).send(EVENT);
 
     assertThat(client.json(1)).isEqualTo(ack(1, 0));
     assertThat(store.stored).containsOnlyKeys("api\u0000e1");
@@ -297,7 +234,7 @@ class StreamAuthTest {
   void should_ack_a_frame_over_the_sockjs_websocket_transport(Vertx vertx) throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    Client client = connect(StreamRoutes.SOCKJS_PATH + "/000/abcdefgh/websocket", null);
+    StreamClient client = connect(StreamRoutes.SOCKJS_PATH + "/000/abcdefgh/websocket", null);
     assertThat(client.message(1)).isEqualTo("o");
     client.send(
         new JsonArray().add("{\"seq\":0,\"auth\":{\"writeKey\":\"k-web\"}}").add(EVENT).encode());
@@ -356,7 +293,8 @@ class StreamAuthTest {
   void should_refuse_an_unknown_key_on_the_first_sockjs_request(Vertx vertx) throws Exception {
     start(vertx, KEYED, StreamAuth.DEFAULTS);
 
-    Client client = connect(StreamRoutes.SOCKJS_PATH + "/000/wssess03/websocket", "Bearer wrong");
+    StreamClient client =
+        connect(StreamRoutes.SOCKJS_PATH + "/000/wssess03/websocket", "Bearer wrong");
 
     assertThat(client.message(1)).isEqualTo("o");
     assertThat(sockJsMessages(client.message(2)))

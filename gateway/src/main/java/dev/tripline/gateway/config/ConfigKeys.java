@@ -43,7 +43,8 @@ public final class ConfigKeys {
           "size",
           "bytes (B, KiB, MiB)",
           "512KiB",
-          "Largest HTTP body or WebSocket message; larger bodies get 413.",
+          "Largest HTTP body or WebSocket message; larger bodies get 413, larger messages close"
+              + " the WebSocket with 1009.",
           sizeIn(1024, 64L * 1024 * 1024));
   public static final ConfigKey<Integer> INGEST_MAX_BATCH_EVENTS =
       key(

@@ -131,7 +131,7 @@ public final class RuleTestRunner {
           event =
               parser.parse(
                   json,
-                  new EventParser.Arrival(
+                  EventParser.Arrival.open(
                       "test", json.getValue("ip") instanceof String ip ? ip : null, clock.now));
         } catch (HttpException e) {
           return outcome.result(test, events.where() + ".event: " + e.getMessage());

@@ -115,6 +115,21 @@ class SourcesLoaderTest {
   }
 
   @Test
+  void should_refuse_a_map_that_sets_the_source() {
+    // a webhook's events are its source's: a map naming another could take that source's ids
+    assertThat(
+            problems(
+                """
+                - id: shop
+                  verify: {scheme: api-key, secrets: [x]}
+                  map: {type: "'order'", source: "'web'"}
+                """))
+        .containsExactly(
+            "sources.yaml:3:26 source shop: map.source: unknown field (known: anonymousId,"
+                + " context, id, properties, timestamp, type, userId)");
+  }
+
+  @Test
   void should_name_a_missing_secret_variable_without_showing_any_secret() {
     List<String> problems =
         problems(

@@ -145,7 +145,7 @@ final class SegmentMessages {
       event =
           parser.parse(
               canonical,
-              new EventParser.Arrival(
+              EventParser.Arrival.bound(
                   arrival.source(), ip != null ? ip : arrival.peerIp(), arrival.receivedAt()));
     } catch (HttpException e) {
       throw inSegmentTerms(call, e);
