@@ -40,8 +40,18 @@ final class RawConnection {
   }
 
   static Future<RawConnection> open(Vertx vertx, int port) {
-    NetClient client = vertx.createNetClient();
-    return client.connect(port, "127.0.0.1").map(socket -> new RawConnection(client, socket));
+    // connect from an event loop, so that the handlers are set before the socket's first event
+    // (the server may close it at once): from the test thread, they could miss it
+    Promise<RawConnection> opened = Promise.promise();
+    vertx.runOnContext(
+        v -> {
+          NetClient client = vertx.createNetClient();
+          client
+              .connect(port, "127.0.0.1")
+              .map(socket -> new RawConnection(client, socket))
+              .onComplete(opened);
+        });
+    return opened.future();
   }
 
   Future<Void> write(String text) {

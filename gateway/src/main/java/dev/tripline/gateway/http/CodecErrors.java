@@ -1,6 +1,7 @@
 package dev.tripline.gateway.http;
 
 import dev.tripline.handlers.LogText;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpClosedException;
@@ -74,7 +75,9 @@ final class CodecErrors {
    * sent (rather than the network failing or the client leaving).
    */
   static boolean isCodecFailure(Throwable failure) {
-    return !(failure instanceof IOException) && !(failure instanceof HttpClosedException);
+    return !(failure instanceof IOException)
+        && !(failure instanceof HttpClosedException)
+        && !(failure instanceof PrematureChannelClosureException);
   }
 
   /** Counts and logs a failure reported on a connection from {@code client}. */
