@@ -3,6 +3,7 @@ package dev.tripline.gateway;
 import static dev.tripline.gateway.Polling.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -83,8 +84,8 @@ class ConnectionLimitsGatewayTest {
   void should_close_a_connection_whose_head_trickles_in_when_the_read_timeout_passes()
       throws Exception {
     start("request-read-timeout: 400ms");
+    long opened = System.nanoTime(); // before the server can have seen the connection
     RawConnection slow = open();
-    long opened = System.nanoTime();
     await(slow.write("POST /v1/events HTTP/1.1\r\nHost: t\r\nX-Slow: "));
 
     AtomicInteger sent = trickle(slow, "a".repeat(1000));
@@ -102,18 +103,23 @@ class ConnectionLimitsGatewayTest {
       throws Exception {
     start("request-read-timeout: 400ms");
     RawConnection slow = open();
-    await(
-        slow.write(
-            "POST /v1/events HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 1000\r\n\r\n{\"type\":\""));
+    try (LogCapture logs = new LogCapture("dev.tripline", Level.INFO)) {
+      await(
+          slow.write(
+              "POST /v1/events HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{\"type\":\""));
 
-    trickle(slow, "a".repeat(1000));
-    String response = await(slow.response());
-    await(slow.closed());
+      trickle(slow, "a".repeat(1000));
+      String response = await(slow.response());
+      await(slow.closed());
 
-    assertThat(response).startsWith("HTTP/1.1 408 ").contains("application/json");
-    assertThat(response.substring(response.indexOf("\r\n\r\n") + 4))
-        .isEqualTo("{\"error\":\"request timeout: the request must arrive whole within 400ms\"}");
+      assertThat(response).startsWith("HTTP/1.1 408 ").contains("application/json");
+      assertThat(response.substring(response.indexOf("\r\n\r\n") + 4))
+          .isEqualTo("{\"error\":\"request timeout: the request must arrive whole within 400ms\"}");
+      // the body handler then fails on the closed connection: the client's doing, not a bug
+      assertThat(await(healthOnNewConnection())).startsWith("HTTP/1.1 200 ");
+      assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    }
   }
 
   @Test
@@ -124,14 +130,14 @@ class ConnectionLimitsGatewayTest {
         request-read-timeout: 1h
         """);
     RawConnection idle = open();
+    long asked = System.nanoTime(); // before the server's last write, which the timeout counts from
     await(idle.write(HEALTH));
     assertThat(await(idle.response())).startsWith("HTTP/1.1 200 ");
-    long answered = System.nanoTime();
 
     await(idle.closed());
 
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered))
-        .isGreaterThanOrEqualTo(250);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked))
+        .isGreaterThanOrEqualTo(300);
   }
 
   @Test
