@@ -128,11 +128,13 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   private static void log(RoutingContext ctx, int status, Throwable failure) {
     if (unreadable(ctx)) {
-      LOG.debug(
-          "drop unreadable request [method: {}, path: {}, error: {}]",
-          LogText.escape(ctx.request().method()),
-          LogText.escape(ctx.request().path()),
-          LogText.escape(failure.getMessage()));
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "drop unreadable request [method: {}, path: {}, error: {}]",
+            LogText.escape(ctx.request().method()),
+            LogText.escape(ctx.request().path()),
+            LogText.escape(failure.getMessage()));
+      }
     } else if (status >= 500 && !(failure instanceof HttpException)) {
       // a bug (or an unexpected library failure): once, with the stack trace
       LOG.error(
