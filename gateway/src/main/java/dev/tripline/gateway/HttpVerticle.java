@@ -2,6 +2,7 @@ package dev.tripline.gateway;
 
 import dev.tripline.gateway.admin.AdminRoutes;
 import dev.tripline.gateway.config.GatewayConfig;
+import dev.tripline.gateway.http.ConnectionGuard;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.handlers.ClientIpResolver;
 import dev.tripline.handlers.CloudEventsRoutes;
@@ -55,12 +56,16 @@ final class HttpVerticle extends VerticleBase {
       List<HookSource> hooks) {}
 
   private final Collaborators with;
+  private final ConnectionGuard.Shared connections;
   private final int bindPort;
   private final IntConsumer boundPort;
   private HttpServer server;
+  private ConnectionGuard guard;
 
-  HttpVerticle(Collaborators with, int bindPort, IntConsumer boundPort) {
+  HttpVerticle(
+      Collaborators with, ConnectionGuard.Shared connections, int bindPort, IntConsumer boundPort) {
     this.with = with;
+    this.connections = connections;
     this.bindPort = bindPort;
     this.boundPort = boundPort;
   }
@@ -80,7 +85,17 @@ final class HttpVerticle extends VerticleBase {
     InstantSource clock = InstantSource.system();
     ClientIpResolver clientIps = ClientIpResolver.trusting(config.http().trustedProxies());
     MetricsObservers.Ingest ingestObserver = new MetricsObservers.Ingest(with.metrics());
+    HttpServerOptions options =
+        config.http().connections().applyTo(limits.applyTo(new HttpServerOptions()));
+    guard =
+        new ConnectionGuard(
+            vertx,
+            config.http().connections(),
+            connections,
+            new MetricsObservers.Http(with.metrics()),
+            options);
     Router router = Router.router(vertx);
+    router.route().handler(guard); // first: it follows every request until read and answered
     router.get("/health").handler(new HealthHandler());
     router
         .get("/ready")
@@ -114,12 +129,15 @@ final class HttpVerticle extends VerticleBase {
     new SegmentRoutes(wiring, with.profiles()).mount(router);
     with.admin().ifPresent(admin -> admin.mount(router));
     return vertx
-        .createHttpServer(limits.applyTo(new HttpServerOptions()))
+        .createHttpServer(options)
+        .connectionHandler(guard::accept)
+        .invalidRequestHandler(guard.invalidRequestHandler())
         .requestHandler(router)
         .listen(bindPort, config.http().host())
         .onSuccess(
             bound -> {
               server = bound;
+              guard.start();
               boundPort.accept(bound.actualPort());
             });
   }
@@ -130,6 +148,9 @@ final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null
         ? Future.succeededFuture()
         : server.shutdown(with.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -5,9 +5,11 @@ import dev.tripline.detectors.TimerState;
 import dev.tripline.gateway.delivery.AttemptOutcome;
 import dev.tripline.gateway.delivery.DeliveryObserver;
 import dev.tripline.gateway.detect.MongoTimerStore;
+import dev.tripline.gateway.http.HttpObserver;
 import dev.tripline.gateway.metrics.GatewayMetrics;
 import dev.tripline.gateway.store.WriterObserver;
 import dev.tripline.handlers.IngestObserver;
+import dev.tripline.handlers.LogText;
 import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
@@ -53,6 +55,24 @@ final class MetricsObservers {
     @Override
     public void rateLimited(String scope, String source) {
       metrics.rateLimited(scope, source);
+    }
+  }
+
+  /** The HTTP server's edge: refused connections, read timeouts, codec failures. */
+  record Http(GatewayMetrics metrics) implements HttpObserver {
+    @Override
+    public void connectionRefused() {
+      metrics.connectionRefused();
+    }
+
+    @Override
+    public void requestTimedOut() {
+      metrics.requestTimedOut();
+    }
+
+    @Override
+    public void malformedRequest(String reason) {
+      metrics.malformedRequest(reason);
     }
   }
 
@@ -137,8 +157,8 @@ final class MetricsObservers {
       log.debug(
           "skip event, condition failed [rule: {}, event: {}, cause: {}]",
           rule.id(),
-          event.id(),
-          failure.getMessage());
+          LogText.escape(event.id()),
+          LogText.escape(failure.getMessage()));
     }
 
     @Override
@@ -162,7 +182,7 @@ final class MetricsObservers {
       log.debug(
           "refuse timer, rule holds detectors.max-timers-per-rule [rule: {}, event: {}]",
           rule.id(),
-          event.id());
+          LogText.escape(event.id()));
     }
   }
 }

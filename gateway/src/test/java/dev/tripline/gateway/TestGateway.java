@@ -26,6 +26,7 @@ final class TestGateway {
   private String sources = "[]";
   private Map<String, String> env = Map.of();
   private String extraConfig = "";
+  private String httpConfig = "";
   private String watchInterval = "2s";
 
   TestGateway(Path dir) {
@@ -66,6 +67,12 @@ final class TestGateway {
     return this;
   }
 
+  /** Further keys of the {@code http:} section, one {@code key: value} per line. */
+  TestGateway http(String lines) {
+    this.httpConfig = lines.strip().replaceAll("(?m)^\\s*", "  ") + "\n";
+    return this;
+  }
+
   Path writeConfig() throws IOException {
     Path rulesDir = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rulesDir.resolve("rules.yaml"), rules);
@@ -81,7 +88,7 @@ final class TestGateway {
           host: 127.0.0.1
           port: 0
           instances: 2
-        mongo:
+        %smongo:
           embedded:
             port: 0
             data-dir: %s
@@ -94,7 +101,12 @@ final class TestGateway {
           file: %s
         """
                 .formatted(
-                    dir.resolve("data"), rulesDir, watchInterval, destinationsFile, sourcesFile)
+                    httpConfig,
+                    dir.resolve("data"),
+                    rulesDir,
+                    watchInterval,
+                    destinationsFile,
+                    sourcesFile)
             + extraConfig);
     return config;
   }

@@ -191,6 +191,7 @@ public final class CloudEventReader {
     }
     if (isJson(media)) {
       JsonDepth.requireAtMost(body, limits.maxJsonDepth());
+      Utf8.requireValid(body);
       Object value;
       try {
         value = Json.decodeValue(body);

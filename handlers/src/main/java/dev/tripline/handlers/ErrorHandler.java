@@ -2,6 +2,7 @@ package dev.tripline.handlers;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -22,10 +23,22 @@ import org.slf4j.LoggerFactory;
  * Client errors are logged at debug without a stack trace, since they are the client's problem, not
  * ours.
  *
+ * <p>A request that could not be read is not a bug either: the client closed the connection
+ * mid-request, or the HTTP codec gave up on it (a malformed chunk size). The server layer logs the
+ * codec's failures (rate-limited) and marks the request with {@link #UNREADABLE_REQUEST}; this
+ * handler then logs it at debug only. Client-controlled text in log lines (the path, the message)
+ * goes through {@link LogText#escape}.
+ *
  * <p>Never throws: a response that is already written or closed is left alone (a partly written one
  * is reset, so the client cannot mistake it for complete), and the server keeps serving.
  */
 public final class ErrorHandler implements Handler<RoutingContext> {
+
+  /**
+   * The {@link RoutingContext} key under which the server puts the failure that stopped the HTTP
+   * codec from reading the request (already logged there).
+   */
+  public static final String UNREADABLE_REQUEST = "tripline.unreadable-request";
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
 
@@ -52,6 +65,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         if (retryAfter != null) {
           response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
         }
+      } else if (unreadable(ctx)) {
+        status = 400;
+        body.put("error", "malformed request: the body cannot be read");
       } else if (status >= 500) {
         body.put("error", "internal error");
       } else {
@@ -64,7 +80,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           .end(body.toBuffer());
     } catch (RuntimeException e) {
       // last resort: the handler must not fail, or Vert.x would answer with its own plain 500
-      LOG.error("failed to write error response [path: {}]", ctx.request().path(), e);
+      LOG.error(
+          "failed to write error response [path: {}]", LogText.escape(ctx.request().path()), e);
       try {
         ctx.response().reset();
       } catch (RuntimeException ignored) {
@@ -110,22 +127,42 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   }
 
   private static void log(RoutingContext ctx, int status, Throwable failure) {
-    if (status >= 500 && !(failure instanceof HttpException)) {
+    if (unreadable(ctx)) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "drop unreadable request [method: {}, path: {}, error: {}]",
+            LogText.escape(ctx.request().method()),
+            LogText.escape(ctx.request().path()),
+            LogText.escape(failure.getMessage()));
+      }
+    } else if (status >= 500 && !(failure instanceof HttpException)) {
       // a bug (or an unexpected library failure): once, with the stack trace
       LOG.error(
           "failed request [method: {}, path: {}, status: {}]",
-          ctx.request().method(),
-          ctx.request().path(),
+          LogText.escape(ctx.request().method()),
+          LogText.escape(ctx.request().path()),
           status,
           failure);
     } else if (LOG.isDebugEnabled()) {
       LOG.debug(
           "rejected request [method: {}, path: {}, status: {}, error: {}]",
-          ctx.request().method(),
-          ctx.request().path(),
+          LogText.escape(ctx.request().method()),
+          LogText.escape(ctx.request().path()),
           status,
-          failure == null ? "-" : failure.getMessage());
+          failure == null ? "-" : LogText.escape(failure.getMessage()));
     }
+  }
+
+  /** The client closed the connection mid-request, or the codec could not read the request. */
+  private static boolean unreadable(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      return false;
+    }
+    // a body handler fails the context with the codec's failure, or with the cause it wraps
+    return failure instanceof HttpClosedException
+        || (ctx.get(UNREADABLE_REQUEST) instanceof Throwable marked
+            && (marked == failure || marked.getCause() == failure));
   }
 
   private static void putIfPresent(JsonObject body, String key, Object value) {

@@ -34,10 +34,11 @@ public final class EventBatchReader {
   }
 
   /**
-   * Checks depth, then parses; the body must be a JSON object.
+   * Checks depth, then UTF-8, then parses; the body must be a JSON object.
    *
    * @throws IngestRejection 400 as {@link RejectReason#TOO_DEEP}, {@link
-   *     RejectReason#MALFORMED_JSON} or (not an object) {@link RejectReason#INVALID_EVENT}
+   *     RejectReason#MALFORMED_JSON} (also {@code body: invalid UTF-8 at byte N}) or (not an
+   *     object) {@link RejectReason#INVALID_EVENT}
    */
   public JsonObject readObject(Buffer body) {
     JsonDepth.requireAtMost(body, limits.maxJsonDepth());
@@ -47,6 +48,7 @@ public final class EventBatchReader {
   /** As {@link #readObject(Buffer)}, for a text WebSocket message. */
   public JsonObject readObject(String text) {
     JsonDepth.requireAtMost(text, limits.maxJsonDepth());
+    // a String always encodes to valid UTF-8: a frame's own bytes are checked where it is decoded
     return requireObject(decode(Buffer.buffer(text)));
   }
 
@@ -124,10 +126,15 @@ public final class EventBatchReader {
     return List.copyOf(events);
   }
 
+  /**
+   * Parses a JSON body, which must be strict UTF-8 ({@link Utf8}): the one place HTTP bodies become
+   * JSON.
+   */
   static Object decode(Buffer body) {
     if (body.length() == 0) {
       throw malformed("empty body");
     }
+    Utf8.requireValid(body);
     try {
       Object value = Json.decodeValue(body);
       if (value == null) {

@@ -77,7 +77,7 @@ public final class GuardedIngest {
               LOG.warn(
                   "failed to ingest events [count: {}, error: {}]",
                   events.size(),
-                  String.valueOf(done.cause()));
+                  LogText.escape(done.cause()));
               LOG.debug("ingest failure detail", done.cause());
               return Future.failedFuture(new StoreUnavailableException(limits.retryAfter()));
             });

@@ -36,6 +36,36 @@ public final class ConfigKeys {
           "0",
           "HTTP server verticles sharing the port; 0 means one per CPU core.",
           intIn(0, 256));
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT =
+      key(
+          "http.idle-timeout",
+          "duration",
+          "",
+          "60s",
+          "A connection on which nothing is read or written for this long is closed, WebSocket"
+              + " streams included (SockJS sends heartbeats; a /v1/stream client sends a frame or a"
+              + " ping); 0s turns it off.",
+          durationIn(Duration.ZERO, Duration.ofDays(1)));
+  public static final ConfigKey<Duration> HTTP_REQUEST_READ_TIMEOUT =
+      key(
+          "http.request-read-timeout",
+          "duration",
+          "",
+          "30s",
+          "Longest a client may take to send a whole request, head and body, from when the"
+              + " connection opened or its previous response ended; past it 408 (when a body was"
+              + " being read) and the connection is closed. Bounds how long a keep-alive connection"
+              + " waits for its next request too.",
+          durationIn(Duration.ofMillis(100), Duration.ofHours(1)));
+  public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS =
+      key(
+          "http.max-connections",
+          "integer",
+          "connections",
+          "4096",
+          "Open HTTP connections (WebSocket streams included) across the server instances; past it"
+              + " a new connection is closed at once and counted.",
+          intIn(1, 1_000_000));
 
   public static final ConfigKey<Long> INGEST_MAX_BODY_SIZE =
       key(
@@ -343,6 +373,9 @@ public final class ConfigKeys {
           HTTP_PORT,
           HTTP_TRUSTED_PROXIES,
           HTTP_INSTANCES,
+          HTTP_IDLE_TIMEOUT,
+          HTTP_REQUEST_READ_TIMEOUT,
+          HTTP_MAX_CONNECTIONS,
           INGEST_MAX_BODY_SIZE,
           INGEST_MAX_BATCH_EVENTS,
           INGEST_MAX_JSON_DEPTH,
@@ -466,6 +499,17 @@ public final class ConfigKeys {
       Duration value = Durations.parse(s.strip());
       if (value.compareTo(min) < 0) {
         throw new IllegalArgumentException("must be at least " + Durations.format(min));
+      }
+      return value;
+    };
+  }
+
+  private static Function<String, Duration> durationIn(Duration min, Duration max) {
+    return s -> {
+      Duration value = Durations.parse(s.strip());
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            "must be from " + Durations.format(min) + " to " + Durations.format(max));
       }
       return value;
     };

@@ -2,6 +2,7 @@ package dev.tripline.gateway.config;
 
 import static dev.tripline.gateway.config.ConfigKeys.*;
 
+import dev.tripline.gateway.http.ConnectionLimits;
 import dev.tripline.handlers.access.RateLimit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +28,13 @@ public record GatewayConfig(
     Profiles profiles,
     Duration shutdownTimeout) {
 
-  /** The HTTP server. */
-  public record Http(String host, int port, List<String> trustedProxies, int instances) {}
+  /** The HTTP server; {@code connections} bounds what one client can hold of it. */
+  public record Http(
+      String host,
+      int port,
+      List<String> trustedProxies,
+      int instances,
+      ConnectionLimits connections) {}
 
   /** Ingest limits and the write path. */
   public record Ingest(
@@ -96,7 +102,14 @@ public record GatewayConfig(
     String uri = v.get(MONGO_URI).strip();
     return new GatewayConfig(
         new Http(
-            v.get(HTTP_HOST), v.get(HTTP_PORT), v.get(HTTP_TRUSTED_PROXIES), v.get(HTTP_INSTANCES)),
+            v.get(HTTP_HOST),
+            v.get(HTTP_PORT),
+            v.get(HTTP_TRUSTED_PROXIES),
+            v.get(HTTP_INSTANCES),
+            new ConnectionLimits(
+                v.get(HTTP_IDLE_TIMEOUT),
+                v.get(HTTP_REQUEST_READ_TIMEOUT),
+                v.get(HTTP_MAX_CONNECTIONS))),
         new Ingest(
             v.get(INGEST_MAX_BODY_SIZE),
             v.get(INGEST_MAX_BATCH_EVENTS),

@@ -1,6 +1,7 @@
 package dev.tripline.gateway.delivery;
 
 import dev.tripline.detectors.Detection;
+import dev.tripline.handlers.LogText;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -357,7 +358,7 @@ public final class Deliverer {
                       record.id(),
                       record.destination(),
                       record.ruleId(),
-                      record.lastError());
+                      LogText.escape(record.lastError()));
                   observe(o -> o.capped(record.destination()));
                   continue;
                 }
@@ -369,7 +370,7 @@ public final class Deliverer {
                       record.detectionId(),
                       record.destination(),
                       record.ruleId(),
-                      record.lastError());
+                      LogText.escape(record.lastError()));
                   observe(
                       o -> {
                         o.renderFailed(record.destination());
@@ -983,7 +984,7 @@ public final class Deliverer {
                       + " deliveries held: {}]",
                   id,
                   disabled.reason(),
-                  error,
+                  LogText.escape(error),
                   held);
               observe(o -> o.destinationDisabled(id, disabled.reason()));
               return null;
@@ -1011,7 +1012,7 @@ public final class Deliverer {
               record.id(),
               record.destination(),
               attemptsMade,
-              attempt.error(),
+              LogText.escape(attempt.error()),
               nextAttemptAt);
       case DEAD ->
           LOG.warn(
@@ -1019,7 +1020,7 @@ public final class Deliverer {
               record.id(),
               record.destination(),
               attemptsMade,
-              attempt.error());
+              LogText.escape(attempt.error()));
       case HELD ->
           LOG.warn(
               "hold webhook, destination disabled [delivery: {}, destination: {}, attempt: {},"
@@ -1027,7 +1028,7 @@ public final class Deliverer {
               record.id(),
               record.destination(),
               attemptsMade,
-              attempt.error());
+              LogText.escape(attempt.error()));
       default -> {
         // capped deliveries are never attempted
       }

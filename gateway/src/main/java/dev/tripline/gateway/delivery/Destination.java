@@ -334,6 +334,11 @@ public record Destination(
   }
 
   private static void checkUrl(URI url, List<String> problems) {
+    Optional<String> literal = Ipv4Literals.problem(url);
+    if (literal.isPresent()) {
+      problems.add("url: " + literal.get());
+      return;
+    }
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     boolean ok =
         url.isAbsolute()

@@ -3,6 +3,7 @@ package dev.tripline.gateway.detect;
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.EventSummary;
 import dev.tripline.detectors.TimerState;
+import dev.tripline.handlers.LogText;
 import dev.tripline.rules.Rule;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -142,7 +143,9 @@ public final class MongoTimerStore {
               } catch (RuntimeException e) {
                 // a malformed document or a rule already holding max-timers-per-rule: skip it
                 log.warn(
-                    "skip stored timer [id: {}, cause: {}]", doc.getValue("_id"), e.toString());
+                    "skip stored timer [id: {}, cause: {}]",
+                    LogText.escape(doc.getValue("_id")),
+                    LogText.escape(e));
               }
             });
     return restored.future();
@@ -334,8 +337,8 @@ public final class MongoTimerStore {
     } catch (RuntimeException e) {
       log.warn(
           "drop unreadable event summary of timer [id: {}, cause: {}]",
-          doc.getValue("_id"),
-          e.toString());
+          LogText.escape(doc.getValue("_id")),
+          LogText.escape(e));
       return null;
     }
   }

@@ -303,4 +303,38 @@ public final class GatewayMetrics {
             })
         .set(disabled ? 1 : 0);
   }
+
+  /** A new HTTP connection was closed at once: {@code http.max-connections} were open. */
+  public void connectionRefused() {
+    Counter.builder("tripline.http.connections.refused")
+        .description("HTTP connections closed at once because http.max-connections were open")
+        .register(registry)
+        .increment();
+  }
+
+  /** An HTTP connection was closed: its request did not arrive within the read timeout. */
+  public void requestTimedOut() {
+    Counter.builder("tripline.http.request.timeouts")
+        .description(
+            "HTTP connections closed because a request did not arrive whole within"
+                + " http.request-read-timeout")
+        .register(registry)
+        .increment();
+  }
+
+  /** The HTTP codec could not read a request. */
+  public void malformedRequest(String reason) {
+    Counter.builder("tripline.http.malformed.requests")
+        .description("Requests the HTTP codec could not read, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** The gauge of open HTTP connections, across the server instances. */
+  public void openConnections(Supplier<Number> open) {
+    Gauge.builder("tripline.http.connections.open", open)
+        .description("HTTP connections open now (WebSocket streams included)")
+        .register(registry);
+  }
 }

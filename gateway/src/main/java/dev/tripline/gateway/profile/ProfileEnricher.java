@@ -1,5 +1,6 @@
 package dev.tripline.gateway.profile;
 
+import dev.tripline.handlers.LogText;
 import dev.tripline.rules.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -97,7 +98,7 @@ public final class ProfileEnricher implements Consumer<List<Event>> {
           LOG.warn(
               "failed to load profiles, detecting without them [users: {}, error: {}]",
               userIds.size(),
-              failure.toString());
+              LogText.escape(failure));
         });
   }
 

@@ -3,6 +3,7 @@ package dev.tripline.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tripline.gateway.http.ConnectionLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +131,35 @@ class ConfigLoaderTest {
                             + ")",
                         "delivery.initial-backoff: removed; delivery.retry-schedule lists each"
                             + " wait (environment variable TRIPLINE_DELIVERY_INITIAL_BACKOFF)"));
+  }
+
+  @Test
+  void should_read_the_connection_limits_and_refuse_values_out_of_range() throws IOException {
+    Path good = write("http:\n  idle-timeout: 0s\n  request-read-timeout: 5s\n");
+    GatewayConfig config =
+        ConfigLoader.load(good, true, Map.of("TRIPLINE_HTTP_MAX_CONNECTIONS", "10"));
+    assertThat(config.http().connections())
+        .isEqualTo(new ConnectionLimits(Duration.ZERO, Duration.ofSeconds(5), 10));
+    assertThat(ConfigLoader.load(write(""), true, Map.of()).http().connections())
+        .isEqualTo(new ConnectionLimits(Duration.ofSeconds(60), Duration.ofSeconds(30), 4096));
+
+    Path bad =
+        write("http:\n  idle-timeout: 2d\n  request-read-timeout: 10ms\n  max-connections: 0\n");
+
+    assertThatThrownBy(() -> ConfigLoader.load(bad, true, Map.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "http.idle-timeout: must be from 0s to 1d, was \"2d\" (from " + bad + ")",
+                        "http.request-read-timeout: must be from 100ms to 1h, was \"10ms\" (from "
+                            + bad
+                            + ")",
+                        "http.max-connections: must be an integer from 1 to 1000000, was \"0\""
+                            + " (from "
+                            + bad
+                            + ")"));
   }
 
   @Test

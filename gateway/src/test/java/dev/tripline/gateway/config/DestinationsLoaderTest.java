@@ -141,6 +141,35 @@ class DestinationsLoaderTest {
         .hasMessageContaining("destinations[1] (braze): url: must be an absolute http(s) URL");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "http://0177.0.0.1/hook, 0177.0.0.1, curl and browsers read 127.0.0.1",
+    "http://0x7f.0.0.1/hook, 0x7f.0.0.1, curl and browsers read 127.0.0.1",
+    "http://2130706433/hook, 2130706433, curl and browsers read 127.0.0.1",
+    "http://127.1/hook, 127.1, curl and browsers read 127.0.0.1",
+    "https://10.0.0.010:8443/hook, 10.0.0.010, curl and browsers read 10.0.0.8"
+  })
+  void should_refuse_an_ambiguous_ipv4_literal_naming_destination_field_and_host(
+      String url, String host, String reading) {
+    String yaml =
+        """
+        - id: crm
+          url: %s
+          secret: %s
+          allow_private: true
+        """
+            .formatted(url, SECRET);
+
+    assertThat(problems(yaml))
+        .containsExactly(
+            "destinations.yaml: destinations[0] (crm): url: host \""
+                + host
+                + "\" is not a plain IPv4 address ("
+                + reading
+                + ", other clients may read it otherwise): write four decimal numbers 0-255"
+                + " without leading zeros, or a host name");
+  }
+
   @Test
   void should_show_an_invalid_timeout_once() {
     assertThat(problems(klaviyo("") + "  timeout: soon\n"))

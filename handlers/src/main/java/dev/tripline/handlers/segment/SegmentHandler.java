@@ -8,6 +8,7 @@ import dev.tripline.handlers.HttpException;
 import dev.tripline.handlers.IngestLimits;
 import dev.tripline.handlers.IngestObserver;
 import dev.tripline.handlers.IngestRejection;
+import dev.tripline.handlers.LogText;
 import dev.tripline.handlers.RejectReason;
 import dev.tripline.handlers.SourceBodyLimit;
 import dev.tripline.handlers.StoreUnavailableException;
@@ -258,7 +259,7 @@ final class SegmentHandler implements Handler<RoutingContext> {
           LOG.warn(
               "failed to update profiles [users: {}, error: {}]",
               updates.size(),
-              failure.toString());
+              LogText.escape(failure));
           return Future.failedFuture(new StoreUnavailableException(limits.retryAfter()));
         });
   }
