@@ -122,7 +122,8 @@ final class HttpVerticle extends VerticleBase {
             with.access());
     // before IngestRoutes: CloudEvents content types on /v1/events are taken by these routes
     new CloudEventsRoutes(wiring).mount(router);
-    new StreamRoutes(wiring).mount(router);
+    new StreamRoutes(wiring, streamKeepAlive(config.http().connections().idleTimeout()))
+        .mount(router);
     IngestRoutes ingest = new IngestRoutes(wiring);
     ingest.mount(router);
     ingest.mountHooks(router, with.hooks());
@@ -154,5 +155,17 @@ final class HttpVerticle extends VerticleBase {
     return server == null
         ? Future.succeededFuture()
         : server.shutdown(with.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Half the idle timeout, so that a quiet stream is pinged twice before the timeout could close
+   * it; SockJS's own heartbeat interval when there is no idle timeout.
+   */
+  static Duration streamKeepAlive(Duration idleTimeout) {
+    if (idleTimeout.isZero()) {
+      return StreamRoutes.DEFAULT_KEEP_ALIVE;
+    }
+    Duration half = idleTimeout.dividedBy(2);
+    return half.toMillis() < 1 ? Duration.ofMillis(1) : half;
   }
 }

@@ -3,9 +3,11 @@ package dev.tripline.handlers;
 import dev.tripline.handlers.access.IngestAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,7 @@ public final class StreamHandler implements Handler<RoutingContext> {
   private final IngestLimits limits;
   private final IngestAccess access;
   private final StreamAuth auth;
+  private final Duration keepAlive;
 
   StreamHandler(
       EventBatchReader reader,
@@ -53,7 +56,8 @@ public final class StreamHandler implements Handler<RoutingContext> {
       InstantSource clock,
       IngestLimits limits,
       IngestAccess access,
-      StreamAuth auth) {
+      StreamAuth auth,
+      Duration keepAlive) {
     this.reader = reader;
     this.ingest = ingest;
     this.clientIps = clientIps;
@@ -62,6 +66,7 @@ public final class StreamHandler implements Handler<RoutingContext> {
     this.limits = limits;
     this.access = access;
     this.auth = auth;
+    this.keepAlive = keepAlive;
   }
 
   @Override
@@ -116,7 +121,14 @@ public final class StreamHandler implements Handler<RoutingContext> {
             LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage());
           }
         });
-    ws.closeHandler(v -> session.onClose());
+    // a quiet client (a browser cannot send pings) must not be taken for a dead one by the idle
+    // timeout: the ping is traffic, and the client's pong too
+    long pings = ctx.vertx().setPeriodic(keepAlive.toMillis(), id -> ws.writePing(Buffer.buffer()));
+    ws.closeHandler(
+        v -> {
+          ctx.vertx().cancelTimer(pings);
+          session.onClose();
+        });
     ws.shutdownHandler(v -> session.onShutdown());
     session.start();
   }

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -23,17 +24,34 @@ public final class StreamRoutes {
   /** The SockJS endpoint's prefix. */
   public static final String SOCKJS_PATH = "/v1/sockjs";
 
+  /** The keep-alive of streams on a server with no idle timeout: SockJS's default heartbeat. */
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(25);
+
   private final IngestWiring wiring;
   private final StreamAuth auth;
+  private final Duration keepAlive;
 
   /** Routes built from the collaborators every ingest route shares. */
   public StreamRoutes(IngestWiring wiring) {
-    this(wiring, StreamAuth.DEFAULTS);
+    this(wiring, DEFAULT_KEEP_ALIVE);
   }
 
-  StreamRoutes(IngestWiring wiring, StreamAuth auth) {
+  /**
+   * @param keepAlive how often an open stream is sent something (a WebSocket ping, a SockJS
+   *     heartbeat) so that a quiet client is not closed by the server's idle timeout; set it below
+   *     that timeout
+   */
+  public StreamRoutes(IngestWiring wiring, Duration keepAlive) {
+    this(wiring, StreamAuth.DEFAULTS, keepAlive);
+  }
+
+  StreamRoutes(IngestWiring wiring, StreamAuth auth, Duration keepAlive) {
     this.wiring = Objects.requireNonNull(wiring, "wiring");
     this.auth = Objects.requireNonNull(auth, "auth");
+    this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
+    if (keepAlive.toMillis() < 1) {
+      throw new IllegalArgumentException("keepAlive: must be >= 1ms, was " + keepAlive);
+    }
   }
 
   /**
@@ -54,7 +72,8 @@ public final class StreamRoutes {
     router
         .get(STREAM_PATH)
         .handler(
-            new StreamHandler(reader, ingest, clientIps, observer, clock, limits, access, auth));
+            new StreamHandler(
+                reader, ingest, clientIps, observer, clock, limits, access, auth, keepAlive));
     // SockJS's xhr and other HTTP transports read POST bodies through a body handler: bound it
     router
         .post(SOCKJS_PATH + "/*")
@@ -62,7 +81,8 @@ public final class StreamRoutes {
     router
         .route(SOCKJS_PATH + "/*")
         .subRouter(
-            SockJSHandler.create(vertx, new SockJSHandlerOptions())
+            SockJSHandler.create(
+                    vertx, new SockJSHandlerOptions().setHeartbeatInterval(keepAlive.toMillis()))
                 .socketHandler(
                     new SockJsStream(
                         vertx, reader, ingest, clientIps, observer, clock, limits, access, auth)));

@@ -105,7 +105,7 @@ final class TestServers {
     IngestWiring wiring =
         new IngestWiring(vertx, service, limits, clientIps, observer, clock, ids, access);
     new CloudEventsRoutes(wiring).mount(router);
-    new StreamRoutes(wiring, auth).mount(router);
+    new StreamRoutes(wiring, auth, StreamRoutes.DEFAULT_KEEP_ALIVE).mount(router);
     IngestRoutes routes = new IngestRoutes(wiring);
     routes.mount(router);
     routes.mountHooks(router, hooks);

@@ -42,9 +42,9 @@ public final class ConfigKeys {
           "duration",
           "",
           "60s",
-          "A connection on which nothing is read or written for this long is closed, WebSocket"
-              + " streams included (SockJS sends heartbeats; a /v1/stream client sends a frame or a"
-              + " ping); 0s turns it off.",
+          "A connection on which nothing is read or written for this long is closed; 0s turns it"
+              + " off. Streams stay open while the client is there: the gateway pings each"
+              + " /v1/stream socket and sends SockJS heartbeats at half this (25s when off).",
           durationIn(Duration.ZERO, Duration.ofDays(1)));
   public static final ConfigKey<Duration> HTTP_REQUEST_READ_TIMEOUT =
       key(
