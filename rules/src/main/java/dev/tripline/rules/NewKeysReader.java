@@ -46,8 +46,7 @@ final class NewKeysReader {
 
   private static Optional<NewKeyRate> rate(YamlMapping m) {
     Optional<Double> rate =
-        m.requiredNumber("rate", 0, MAX_RATE)
-            .filter(r -> m.check("rate", r > 0, "must be > 0 new keys per `per`"));
+        m.requiredNumber("rate", 0, MAX_RATE).filter(r -> m.check("rate", r > 0, "must be > 0"));
     Optional<Duration> per =
         m.has("per")
             ? m.optionalDuration("per").filter(d -> m.check("per", !d.isZero(), "must be > 0s"))

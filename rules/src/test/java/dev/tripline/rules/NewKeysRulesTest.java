@@ -101,7 +101,7 @@ class NewKeysRulesTest {
       delimiter = '|',
       value = {
         "{rate: 0} | config/rules/inactive.yaml:4:20 rule inactive-user: new_keys.rate: must"
-            + " be > 0 new keys per `per`, was \"0\"",
+            + " be > 0, was \"0\"",
         "{rate: -5} | config/rules/inactive.yaml:4:20 rule inactive-user: new_keys.rate: must"
             + " be a number >= 0, was \"-5\"",
         "{rate: lots} | config/rules/inactive.yaml:4:20 rule inactive-user: new_keys.rate:"
