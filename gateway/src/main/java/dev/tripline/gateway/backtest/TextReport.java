@@ -164,7 +164,8 @@ public final class TextReport {
         notes.add(at + rule.timersRefused() + " start(s) refused: the rule held its most timers");
       }
       if (rule.newKeysRefused() > 0) {
-        notes.add(at + rule.newKeysRefused() + " event(s) of new keys refused by max_new_keys");
+        notes.add(
+            at + rule.newKeysRefused() + " event(s) of new keys refused by the new_keys rate");
       }
       if (rule.timersPending() > 0) {
         notes.add(at + rule.timersPending() + " timer(s) still open at the end, due after it");

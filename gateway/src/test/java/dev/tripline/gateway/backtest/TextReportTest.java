@@ -61,7 +61,7 @@ class TextReportTest {
                 + " 7: type: must be a string, was absent)\n"
                 + "  candidate carts: a condition failed on 3 event(s), counted as no match\n"
                 + "  candidate carts: 5 start(s) refused: the rule held its most timers\n"
-                + "  candidate carts: 9 event(s) of new keys refused by max_new_keys\n"
+                + "  candidate carts: 9 event(s) of new keys refused by the new_keys rate\n"
                 + "  candidate carts: 12 timer(s) still open at the end, due after it\n"
                 + "  live carts: 7 key(s) evicted at detectors.max-keys-per-rule, their state"
                 + " lost\n");
