@@ -1,5 +1,6 @@
 package dev.tripline.bench;
 
+import dev.tripline.bench.GatewayLaunch.Jvm;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -8,12 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,11 +24,14 @@ import java.util.regex.Pattern;
  * bare server with single-event POSTs; the gateway on the durable H2 backend with single-event
  * POSTs, 100-event batch POSTs and WebSocket frames; the gateway on the in-memory backend with
  * single-event POSTs, first with the store in the gateway's JVM, then with the store in a JVM of
- * its own ({@link StandInStore}). Each load scenario also records the CPU time every process used
- * in the measured window.
+ * its own ({@link StandInStore}); then overload, more events in flight than the gateway queues,
+ * with the gateway started as shipped ({@code gateway/bin/tripline}) and with no JVM options at
+ * all. Each load scenario also records the CPU time every process used in the measured window and
+ * their resident memory ({@link MemoryUse}). {@code --scenarios a,b} runs only the scenarios named
+ * (a store ceiling by its tool's name, e.g. {@code store-ceiling-h2}).
  *
  * <p>Exit status: 0 when every target is met, 1 when one is missed, 3 when a scenario could not run
- * (e.g. no gateway jar), 2 for bad options. Options: see {@link Options#from}.
+ * (e.g. no gateway jar), 2 for bad options. Options: see {@link BenchOptions#from}.
  */
 public final class BenchMain {
 
@@ -42,20 +44,20 @@ public final class BenchMain {
   private static final Pattern GATEWAY_READY =
       Pattern.compile("started tripline \\[http port: (\\d+)");
 
-  private final Options options;
+  private final BenchOptions options;
   private final Path work;
   private final Map<String, JsonObject> results = new LinkedHashMap<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
 
-  private BenchMain(Options options, Path work) {
+  private BenchMain(BenchOptions options, Path work) {
     this.options = options;
     this.work = work;
   }
 
   public static void main(String[] args) throws Exception {
-    Options options;
+    BenchOptions options;
     try {
-      options = Options.from(Args.parse(args));
+      options = BenchOptions.from(Args.parse(args));
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       System.exit(2);
@@ -67,132 +69,49 @@ public final class BenchMain {
     System.exit(status);
   }
 
-  /**
-   * The knobs of a run; defaults keep the whole run near six minutes on two cores. The warmups are
-   * long on purpose: on two cores the JIT compiler keeps a core busy for the first 30-40 s of load
-   * (seen with {@code -XX:+PrintCompilation} and per-thread CPU), so a short warmup measures the
-   * compiler, not the steady state a gateway runs in.
-   */
-  record Options(
-      Path gatewayJar,
-      String classpath,
-      Path resultsFile,
-      Duration warmup,
-      Duration duration,
-      Duration ceilingWarmup,
-      Duration ceilingDuration,
-      int postConnections,
-      int durablePostConnections,
-      int batchConnections,
-      int batchSize,
-      int wsConnections,
-      int wsInFlight,
-      int loadThreads,
-      List<String> serverJvm,
-      List<String> loadJvm,
-      boolean profile) {
-
-    static Options from(Args args) {
-      args.rejectUnknown(
-          Set.of(
-              "gateway-jar",
-              "classpath",
-              "results",
-              "warmup",
-              "duration",
-              "ceiling-warmup",
-              "ceiling-duration",
-              "post-connections",
-              "durable-post-connections",
-              "batch-connections",
-              "batch-size",
-              "ws-connections",
-              "ws-in-flight",
-              "load-threads",
-              "server-jvm",
-              "load-jvm",
-              "profile"));
-      int post = args.integer("post-connections", 128, 1);
-      return new Options(
-          Path.of(args.string("gateway-jar", "gateway/target/tripline.jar")),
-          args.string("classpath", System.getProperty("java.class.path")),
-          Path.of(args.string("results", "bench/target/bench-results.json")),
-          args.duration("warmup", "40s"),
-          args.duration("duration", "15s"),
-          args.duration("ceiling-warmup", "15s"),
-          args.duration("ceiling-duration", "10s"),
-          post,
-          args.integer("durable-post-connections", post, 1),
-          args.integer("batch-connections", 16, 1),
-          args.integer("batch-size", 100, 1),
-          args.integer("ws-connections", 32, 1),
-          args.integer("ws-in-flight", 16, 1),
-          args.integer("load-threads", 2, 1),
-          words(args.string("server-jvm", "-Xms1g -Xmx3g")),
-          words(args.string("load-jvm", "-Xms256m -Xmx1g")),
-          Boolean.parseBoolean(args.string("profile", "false")));
-    }
-
-    private static List<String> words(String text) {
-      return text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
-    }
-  }
-
   private int run() throws InterruptedException, IOException {
     System.out.printf(
         "tripline bench [cores: %d, warmup: %s, measured: %s, work dir: %s]%n",
         Runtime.getRuntime().availableProcessors(), options.warmup(), options.duration(), work);
     ceiling("h2");
     ceiling("memory");
-    serverScenario("bare-post", "bare", bareCommand(), BARE_READY, load("post", postConnections()));
-    boolean gateway = Files.isRegularFile(options.gatewayJar());
-    if (!gateway) {
-      String why = "no gateway jar at " + options.gatewayJar().toAbsolutePath();
-      for (String name : List.of("gateway-h2-post", "gateway-h2-batch", "gateway-h2-ws")) {
-        failures.put(name, why);
-      }
-      failures.put("gateway-memory-post", why);
-      failures.put("gateway-memstore-post", why);
-    } else {
+    if (options.wants("bare-post")) {
       serverScenario(
-          "gateway-h2-post",
-          "gateway",
-          gatewayCommand("h2", "gateway-h2-post"),
-          GATEWAY_READY,
-          load("post", options.durablePostConnections()));
-      serverScenario(
-          "gateway-h2-batch",
-          "gateway",
-          gatewayCommand("h2", "gateway-h2-batch"),
-          GATEWAY_READY,
-          load("batch", options.batchConnections(), "--batch", "" + options.batchSize()));
-      serverScenario(
-          "gateway-h2-ws",
-          "gateway",
-          gatewayCommand("h2", "gateway-h2-ws"),
-          GATEWAY_READY,
-          load(
-              "ws",
-              options.wsConnections(),
-              "--in-flight",
-              "" + options.wsInFlight(),
-              "--batch",
-              "1"));
-      serverScenario(
-          "gateway-memory-post",
-          "gateway",
-          gatewayCommand("memory", "gateway-memory-post"),
-          GATEWAY_READY,
-          load("post", postConnections()));
-      serverScenario(
-          "gateway-memstore-post",
-          "gateway",
-          storeUri -> gatewayCommand(storeUri, "gateway-memstore-post"),
-          true,
-          GATEWAY_READY,
+          "bare-post",
+          "bare",
+          storeUri -> new GatewayLaunch.Command(bareCommand(), Map.of()),
+          false,
+          BARE_READY,
           load("post", postConnections()));
     }
-    Report report = new Report(results, failures);
+    gatewayScenario("gateway-h2-post", "h2", Jvm.BENCH, load("post", durablePost()));
+    gatewayScenario(
+        "gateway-h2-batch",
+        "h2",
+        Jvm.BENCH,
+        load("batch", options.batchConnections(), "--batch", "" + options.batchSize()));
+    gatewayScenario(
+        "gateway-h2-ws",
+        "h2",
+        Jvm.BENCH,
+        load(
+            "ws",
+            options.wsConnections(),
+            "--in-flight",
+            "" + options.wsInFlight(),
+            "--batch",
+            "1"));
+    gatewayScenario("gateway-memory-post", "memory", Jvm.BENCH, load("post", postConnections()));
+    gatewayScenario("gateway-memstore-post", null, Jvm.BENCH, load("post", postConnections()));
+    // overload: more events in flight than ingest.queue-capacity (20,000), so the queue stays full
+    // and the surplus is answered 503; as shipped (the launcher) and with no JVM options at all.
+    // On the stand-in store, fast enough that the queue drains within the ingest timeout: on H2
+    // on these cores every queued batch waited longer than that, and nothing was accepted at all
+    List<String> overload =
+        load("batch", options.overloadConnections(), "--batch", "" + options.overloadBatchSize());
+    gatewayScenario("gateway-overload", null, Jvm.LAUNCHER, overload);
+    gatewayScenario("gateway-overload-jvm-defaults", null, Jvm.NONE, overload);
+    Report report = new Report(results, failures, !options.scenarios().isEmpty());
     System.out.println();
     System.out.print(report.render());
     write(report);
@@ -203,9 +122,45 @@ public final class BenchMain {
     return options.postConnections();
   }
 
+  private int durablePost() {
+    return options.durablePostConnections();
+  }
+
+  /**
+   * A gateway scenario, when the run wants it: the gateway on the embedded {@code backend}, or with
+   * {@code backend} null on the stand-in store in its own JVM.
+   */
+  private void gatewayScenario(String name, String backend, Jvm jvm, List<String> loadArgs)
+      throws InterruptedException {
+    if (!options.wants(name)) {
+      return;
+    }
+    if (!Files.isRegularFile(options.gatewayJar())) {
+      failures.put(name, "no gateway jar at " + options.gatewayJar().toAbsolutePath());
+      return;
+    }
+    GatewayLaunch launch =
+        new GatewayLaunch(
+            options.gatewayJar(),
+            options.launcher(),
+            options.serverJvm(),
+            options.profile() ? logs().resolve(name + ".jfr") : null);
+    Path dir = work.resolve(name);
+    serverScenario(
+        name,
+        "gateway",
+        storeUri -> launch.command(backend == null ? storeUri : backend, dir, jvm),
+        backend == null,
+        GATEWAY_READY,
+        loadArgs);
+  }
+
   /** The store alone, no HTTP: with 1 and 2 writers (the gateway's default write concurrency). */
   private void ceiling(String backend) throws InterruptedException {
     String name = "store-ceiling-" + backend;
+    if (!options.wants(name)) {
+      return;
+    }
     System.out.println("run " + name + " ...");
     List<String> command = java(options.serverJvm());
     command.addAll(
@@ -237,12 +192,6 @@ public final class BenchMain {
     }
   }
 
-  private void serverScenario(
-      String name, String kind, List<String> server, Pattern ready, List<String> loadArgs)
-      throws InterruptedException {
-    serverScenario(name, kind, storeUri -> server, false, ready, loadArgs);
-  }
-
   /**
    * Runs one server (after the stand-in store, if asked: the server command then gets its URI) and
    * the load generator against it; records the load's result and every process's CPU time over the
@@ -265,8 +214,9 @@ public final class BenchMain {
           store == null
               ? null
               : "mongodb://127.0.0.1:" + store.awaitLine(BARE_READY, Duration.ofSeconds(60));
+      GatewayLaunch.Command launch = server.command(storeUri);
       try (ChildProcess process =
-          ChildProcess.start(name + "-server", server.command(storeUri), Map.of(), logs())) {
+          ChildProcess.start(name + "-server", launch.command(), launch.env(), logs())) {
         int port = Integer.parseInt(process.awaitLine(ready, Duration.ofSeconds(90)));
         List<String> command = java(options.loadJvm());
         command.addAll(List.of("-cp", options.classpath(), LoadGenerator.class.getName()));
@@ -283,13 +233,15 @@ public final class BenchMain {
           Map<String, Duration> before = CpuTime.of(pids);
           load.awaitLine(MEASURE_END, options.duration().plusSeconds(60));
           Map<String, Duration> after = CpuTime.of(pids);
+          JsonObject memory = MemoryUse.of(pids);
           Duration limit = options.duration().plusSeconds(60);
           List<String> lines = load.awaitExit(limit);
           if (lines.isEmpty()) {
             throw new IllegalStateException(name + "-load: printed no result");
           }
           JsonObject result = new JsonObject(lines.get(lines.size() - 1)).put("server", kind);
-          results.put(name, result.put("cpu", CpuTime.perEvent(before, after, result)));
+          result.put("cpu", CpuTime.perEvent(before, after, result)).put("memory", memory);
+          results.put(name, result);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -302,7 +254,7 @@ public final class BenchMain {
   /** The command line of a scenario's server, given the stand-in store's URI (or null). */
   @FunctionalInterface
   private interface ServerCommand {
-    List<String> command(String storeUri) throws IOException;
+    GatewayLaunch.Command command(String storeUri) throws IOException;
   }
 
   /**
@@ -347,40 +299,6 @@ public final class BenchMain {
     List<String> command = java(options.serverJvm());
     command.addAll(
         List.of("-cp", options.classpath(), StandInStore.class.getName(), "--port", "0"));
-    return command;
-  }
-
-  /**
-   * The gateway with the embedded store on {@code backend} ("h2" or "memory"), or, given a {@code
-   * mongodb://} URI, with that store and nothing embedded.
-   */
-  private List<String> gatewayCommand(String store, String name) throws IOException {
-    Path dir = Files.createDirectories(work.resolve(name));
-    Path rules = Files.createDirectories(dir.resolve("rules"));
-    Path config = dir.resolve("tripline.yaml");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "http: {host: 127.0.0.1, port: 0, instances: 0}",
-            store.startsWith("mongodb://")
-                ? "mongo: {uri: \"" + store + "\"}"
-                : "mongo: {embedded: {port: 0, data-dir: "
-                    + dir.resolve("data")
-                    + ", backend: "
-                    + store
-                    + "}}",
-            "rules: {dir: " + rules + "}",
-            "destinations: {file: " + dir.resolve("no-destinations.yaml") + "}",
-            ""));
-    List<String> command = java(options.serverJvm());
-    if (options.profile()) {
-      command.add(
-          "-XX:StartFlightRecording=filename="
-              + logs().resolve(name + ".jfr")
-              + ",settings=profile");
-    }
-    command.addAll(List.of("-jar", options.gatewayJar().toString(), "--config", config.toString()));
     return command;
   }
 

@@ -14,13 +14,16 @@ import java.util.Map;
  * shown, without a target: the in-process in-memory run over the bare server and over the in-memory
  * store's own ceiling, that ceiling over the bare server, and the "free-gateway bound": what a
  * gateway costing no CPU could reach next to that store and the load generator on the same cores,
- * over the bare server (how much of the target the stand-in store leaves for the gateway).
+ * over the bare server (how much of the target the stand-in store leaves for the gateway). And the
+ * overload runs: the gateway as shipped (its launcher's JVM options) over the same with no JVM
+ * options at all, in events/s and in peak resident memory.
  */
 final class Report {
 
   private final Map<String, JsonObject> results;
   private final Map<String, String> failures;
   private final List<Ratio> ratios = new ArrayList<>();
+  private final boolean partial;
 
   /** A ratio; {@code target} null for one shown for information only. */
   record Ratio(String name, String over, Double value, Double target) {
@@ -29,9 +32,14 @@ final class Report {
     }
   }
 
-  Report(Map<String, JsonObject> results, Map<String, String> failures) {
+  /**
+   * @param partial whether only some scenarios ran: ratios that lack a figure are left out rather
+   *     than shown as not run
+   */
+  Report(Map<String, JsonObject> results, Map<String, String> failures, boolean partial) {
     this.results = results;
     this.failures = failures;
+    this.partial = partial;
     Double ceiling = ceiling("h2");
     for (String mode : List.of("post", "batch", "ws")) {
       String name = "gateway-h2-" + mode;
@@ -55,6 +63,28 @@ final class Report {
     ratios.add(new Ratio("memory ceiling", "bare-post", divide(memoryCeiling, bare), null));
     ratios.add(
         new Ratio("free-gateway bound", "bare-post", divide(freeGatewayBound(), bare), null));
+    String shipped = "gateway-overload";
+    String unbounded = "gateway-overload-jvm-defaults";
+    ratios.add(new Ratio(shipped, "jvm defaults", divide(rate(shipped), rate(unbounded)), null));
+    ratios.add(
+        new Ratio(
+            shipped + " peak RSS",
+            "jvm defaults",
+            divide(peakRss(shipped), peakRss(unbounded)),
+            null));
+    if (partial) {
+      ratios.removeIf(ratio -> ratio.value() == null);
+    }
+  }
+
+  /** The server's peak resident memory in a scenario, MiB. */
+  private Double peakRss(String name) {
+    JsonObject result = results.get(name);
+    JsonObject server =
+        result == null || result.getJsonObject("memory") == null
+            ? null
+            : result.getJsonObject("memory").getJsonObject("server");
+    return server == null ? null : server.getDouble("peakMiB");
   }
 
   /**
@@ -102,13 +132,13 @@ final class Report {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
-            "%-22s %10s %10s %9s %9s %8s %8s  %s%n",
+            "%-29s %10s %10s %9s %9s %8s %8s  %s%n",
             "scenario", "events/s", "req/s", "p50 ms", "p99 ms", "503s", "errors", "load"));
     results.forEach(
         (name, r) ->
             out.append(
                 String.format(
-                    "%-22s %10d %10d %9.2f %9.2f %8d %8d  %s%n",
+                    "%-29s %10d %10d %9.2f %9.2f %8d %8d  %s%n",
                     name,
                     r.getLong("eventsPerSec", 0L),
                     r.getLong("requestsPerSec", 0L),
@@ -117,11 +147,11 @@ final class Report {
                     r.getLong("overloaded503", 0L),
                     r.getLong("failures", 0L),
                     shape(r))));
-    failures.forEach((name, why) -> out.append(String.format("%-22s not run: %s%n", name, why)));
+    failures.forEach((name, why) -> out.append(String.format("%-29s not run: %s%n", name, why)));
     out.append('\n');
     out.append(
         String.format(
-            "%-22s %10s %10s %10s   (CPU microseconds per event, measured window)%n",
+            "%-29s %10s %10s %10s   (CPU microseconds per event, measured window)%n",
             "cpu", "server", "store", "load"));
     results.forEach(
         (name, r) -> {
@@ -129,15 +159,33 @@ final class Report {
           if (cpu != null) {
             out.append(
                 String.format(
-                    "%-22s %10s %10s %10s%n",
+                    "%-29s %10s %10s %10s%n",
                     name, micros(cpu, "server"), micros(cpu, "store"), micros(cpu, "load")));
+          }
+        });
+    out.append('\n');
+    out.append(
+        String.format(
+            "%-29s %10s %10s %10s   (resident MiB at the end of the measured window; peak)%n",
+            "memory", "server", "peak", "store"));
+    results.forEach(
+        (name, r) -> {
+          JsonObject memory = r.getJsonObject("memory");
+          if (memory != null) {
+            out.append(
+                String.format(
+                    "%-29s %10s %10s %10s%n",
+                    name,
+                    mebibytes(memory, "server", "rssMiB"),
+                    mebibytes(memory, "server", "peakMiB"),
+                    mebibytes(memory, "store", "peakMiB")));
           }
         });
     out.append('\n');
     for (Ratio ratio : ratios) {
       out.append(
           String.format(
-              "%-22s / %-14s = %s  %s%n",
+              "%-29s / %-14s = %s  %s%n",
               ratio.name(),
               ratio.over(),
               ratio.value() == null ? "  n/a" : String.format("%5.2f", ratio.value()),
@@ -154,6 +202,11 @@ final class Report {
   private static String micros(JsonObject cpu, String process) {
     JsonObject part = cpu.getJsonObject(process);
     return part == null ? "-" : String.format("%.1f", part.getDouble("usPerEvent"));
+  }
+
+  private static String mebibytes(JsonObject memory, String process, String field) {
+    JsonObject part = memory.getJsonObject(process);
+    return part == null || part.getValue(field) == null ? "-" : "" + part.getLong(field);
   }
 
   private static String shape(JsonObject r) {

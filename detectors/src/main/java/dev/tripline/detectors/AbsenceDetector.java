@@ -3,6 +3,7 @@ package dev.tripline.detectors;
 import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.Durations;
 import dev.tripline.rules.Event;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -40,7 +41,9 @@ import java.util.Optional;
  * <p>Timers are data: every change is reported to {@link EngineObserver#timerSaved} / {@link
  * EngineObserver#timerRemoved} (the gateway persists them) and {@link #restore} puts them back
  * after a restart. They are held in a {@link TimerQueue}, ordered by due time, at most {@link
- * DetectorLimits#maxTimersPerRule()}; beyond that a new key's start is refused and reported.
+ * DetectorLimits#maxTimersPerRule()}; beyond that a new key's start is refused and reported, as is
+ * a new key's start that the rule's {@code new_keys} does not admit (an inactivity rule's
+ * cancel-then-start of a key it holds is no new key).
  *
  * <p>Not thread-safe: see {@link Detector}.
  */
@@ -75,7 +78,7 @@ public final class AbsenceDetector implements Detector {
     }
     this.spec = absence;
     this.reset = absence.onRepeatStart() == AbsenceSpec.OnRepeatStart.RESET;
-    this.timers = new RuleTimers(rule, limits, observer, RuleChecks.cooldown(rule));
+    this.timers = new RuleTimers(rule, clock, limits, observer, RuleChecks.cooldown(rule));
   }
 
   @Override
@@ -95,6 +98,11 @@ public final class AbsenceDetector implements Detector {
   }
 
   @Override
+  public void limitNewKeys(NewKeys newKeys) {
+    timers.newKeys().limit(newKeys);
+  }
+
+  @Override
   public Optional<Detection> onEvent(Event event) {
     List<Object> key = GroupKeys.of(event, spec.correlateBy());
     if (key == null) {
@@ -104,6 +112,7 @@ public final class AbsenceDetector implements Detector {
     timers.observe(time);
     long millis = time.toEpochMilli();
     PendingTimer timer = timers.get(key);
+    boolean newKey = timer == null;
     if (timer != null
         && Conditions.matches(rule, spec.cancel(), event, observer, "detect.absence.cancel")
         && millis >= timer.startedAtMillis
@@ -123,7 +132,8 @@ public final class AbsenceDetector implements Detector {
     if (timer == null) {
       timers.open(
           new PendingTimer(key, millis, due(millis), List.of(event.id()), EventSummary.of(event)),
-          event);
+          event,
+          newKey);
     } else {
       repeat(timer, event);
     }

@@ -1,6 +1,7 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,13 @@ public interface Detector {
 
   /** How many keys currently hold state; bounded by {@link DetectorLimits#maxKeysPerRule()}. */
   int keyCount();
+
+  /**
+   * Takes the {@code new_keys} of a reload of this detector's rule whose definition did not change:
+   * {@code new_keys} is not part of the definition, so a new one keeps the state. Tokens left in
+   * the bucket stay, up to the new burst.
+   */
+  void limitNewKeys(NewKeys newKeys);
 
   /** Whether this detector keeps timers, i.e. needs {@link #advance} and persists its timers. */
   default boolean hasTimers() {

@@ -46,8 +46,11 @@ public interface EngineObserver {
   default void timerRemoved(Rule rule, List<Object> key) {}
 
   /**
-   * A rule holds {@link DetectorLimits#maxTimersPerRule()} timers and refused a new one: that start
-   * will never fire. Operators should raise the limit or narrow the rule.
+   * A rule refused to take on the key of {@code event}, which it held no state for: the rule holds
+   * {@link DetectorLimits#maxTimersPerRule()} timers ({@link KeyRefusal#MAX_TIMERS}; that start
+   * will never fire), or its {@code new_keys} rate allows no new key now ({@link
+   * KeyRefusal#NEW_KEY_RATE}; the key's next event asks again). Keys the rule holds are never
+   * refused. Operators should raise the limit or narrow the rule.
    */
-  default void timerRefused(Rule rule, Event event) {}
+  default void keyRefused(Rule rule, Event event, KeyRefusal reason) {}
 }

@@ -1,6 +1,7 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import java.time.Instant;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.Optional;
 
 /**
  * A detector carried over by a reload to a rule whose definition is unchanged but whose metadata
- * (description, severity, labels) may have changed: the state stays, and detections carry the new
- * rule's severity and labels.
+ * (description, severity, labels) or {@code new_keys} may have changed: the state stays, detections
+ * carry the new rule's severity and labels, and new keys are admitted at its pace.
  */
 final class Relabelled implements Detector {
 
@@ -28,6 +29,7 @@ final class Relabelled implements Detector {
       return detector;
     }
     Detector inner = detector instanceof Relabelled relabelled ? relabelled.delegate : detector;
+    inner.limitNewKeys(rule.newKeys());
     return new Relabelled(inner, rule);
   }
 
@@ -44,6 +46,11 @@ final class Relabelled implements Detector {
   @Override
   public int keyCount() {
     return delegate.keyCount();
+  }
+
+  @Override
+  public void limitNewKeys(NewKeys newKeys) {
+    delegate.limitNewKeys(newKeys);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +12,9 @@ import java.util.function.Function;
 
 /**
  * What a timed rule (absence, sequence) keeps besides its logic: the pending timers, due-time
- * ordered ({@link TimerQueue}) and bounded by {@link DetectorLimits#maxTimersPerRule()}, every
- * change journaled to the observer so the gateway can persist it, and the per-key cooldowns that
- * outlive the timers.
+ * ordered ({@link TimerQueue}) and bounded by {@link DetectorLimits#maxTimersPerRule()}, new keys
+ * admitted as the rule's {@code new_keys} allows ({@link NewKeyAdmission}), every change journaled
+ * to the observer so the gateway can persist it, and the per-key cooldowns that outlive the timers.
  *
  * <p>Not thread-safe: owned by one detector, see {@link Detector}.
  */
@@ -25,13 +26,25 @@ final class RuleTimers {
   private final Duration cooldown;
   private final TimerQueue queue = new TimerQueue();
   private final KeyedStates<Cooldown> cooldowns;
+  private final NewKeyAdmission newKeys;
 
-  RuleTimers(Rule rule, DetectorLimits limits, EngineObserver observer, Duration cooldown) {
+  RuleTimers(
+      Rule rule,
+      InstantSource clock,
+      DetectorLimits limits,
+      EngineObserver observer,
+      Duration cooldown) {
     this.rule = rule;
     this.observer = observer;
     this.maxTimers = limits.maxTimersPerRule();
     this.cooldown = cooldown;
     this.cooldowns = new KeyedStates<>(rule, limits, observer, c -> c.until, Duration.ZERO);
+    this.newKeys = new NewKeyAdmission(rule, clock, observer);
+  }
+
+  /** The rule's admission of new keys. */
+  NewKeyAdmission newKeys() {
+    return newKeys;
   }
 
   /** The key's pending timer, or null. */
@@ -54,10 +67,22 @@ final class RuleTimers {
     cooldowns.expireIdle();
   }
 
-  /** Adds a new key's timer, or refuses it (reported) when the rule holds its most timers. */
-  void open(PendingTimer timer, Event event) {
+  /**
+   * Adds the timer of a key that has none, or refuses it (reported): when the rule holds its most
+   * timers, or when the key is new to the rule and {@code new_keys} does not admit it.
+   *
+   * @param newKey whether the rule held nothing for the key before this event; a key whose timer
+   *     the same event just cancelled or settled is not new
+   */
+  void open(PendingTimer timer, Event event, boolean newKey) {
+    if (newKey && !newKeys.passes(event)) {
+      return;
+    }
     if (queue.size() >= maxTimers) {
-      observer.timerRefused(rule, event);
+      observer.keyRefused(rule, event, KeyRefusal.MAX_TIMERS);
+      return;
+    }
+    if (newKey && !newKeys.takeToken(event)) {
       return;
     }
     queue.add(timer);

@@ -3,6 +3,7 @@ package dev.tripline.detectors;
 import dev.tripline.rules.Durations;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.EventFilter;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.SequenceSpec;
 import java.time.Instant;
@@ -58,7 +59,8 @@ import java.util.TreeSet;
  * EngineObserver#timerSaved} / {@link EngineObserver#timerRemoved} (the gateway persists them) and
  * {@link #restore} puts them back after a restart. They are held in a {@link TimerQueue}, ordered
  * by due time, at most {@link DetectorLimits#maxTimersPerRule()}; beyond that a new key's step 1 is
- * refused and reported ({@link EngineObserver#timerRefused}).
+ * refused and reported ({@link EngineObserver#keyRefused}), as is a new key's step 1 past the
+ * rule's {@code new_keys} (its filter or its rate).
  *
  * <p>Not thread-safe: see {@link Detector}.
  */
@@ -109,7 +111,7 @@ public final class SequenceDetector implements Detector {
     this.steps = sequence.steps();
     this.withinMillis = sequence.within().toMillis();
     this.fireOnComplete = complete;
-    this.timers = new RuleTimers(rule, limits, observer, RuleChecks.cooldown(rule));
+    this.timers = new RuleTimers(rule, clock, limits, observer, RuleChecks.cooldown(rule));
   }
 
   @Override
@@ -129,6 +131,11 @@ public final class SequenceDetector implements Detector {
   }
 
   @Override
+  public void limitNewKeys(NewKeys newKeys) {
+    timers.newKeys().limit(newKeys);
+  }
+
+  @Override
   public Optional<Detection> onEvent(Event event) {
     List<Object> key = GroupKeys.of(event, spec.correlateBy());
     if (key == null) {
@@ -138,6 +145,7 @@ public final class SequenceDetector implements Detector {
     timers.observe(time);
     long millis = time.toEpochMilli();
     PendingTimer timer = timers.get(key);
+    boolean newKey = timer == null;
     Optional<Detection> detection = Optional.empty();
     if (timer != null && millis > deadline(timer)) {
       timers.remove(timer);
@@ -149,7 +157,8 @@ public final class SequenceDetector implements Detector {
         timers.open(
             new PendingTimer(
                 key, millis, millis + withinMillis, List.of(event.id()), EventSummary.of(event)),
-            event);
+            event,
+            newKey);
       }
     } else if (millis >= timer.lastEventAtMillis && matches(timer.count, event)) {
       detection = step(timer, event);

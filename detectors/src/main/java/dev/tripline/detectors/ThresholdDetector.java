@@ -1,6 +1,7 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.ThresholdSpec;
 import java.time.Duration;
@@ -42,6 +43,9 @@ import java.util.Optional;
  * EngineObserver#keysExpired}). A key whose events lag the rest of the rule's traffic by more than
  * that horizon may therefore lose its state, as if evicted.
  *
+ * <p>A key the rule holds no state for is taken on only from an event its {@code new_keys} admits
+ * (filter and rate); an event of a key left out is not counted.
+ *
  * <p>The detection's {@code windowEnd} and {@code lastEventId} are those of the event that crossed
  * the threshold; for a late event that is not the newest counted one.
  *
@@ -60,6 +64,7 @@ public final class ThresholdDetector implements Detector {
   private final Duration cooldown;
   private final InstantSource clock;
   private final DetectionIds ids = new DetectionIds();
+  private final NewKeyAdmission newKeys;
 
   private final KeyedStates<KeyWindow> keys;
 
@@ -92,6 +97,12 @@ public final class ThresholdDetector implements Detector {
     this.keys =
         new KeyedStates<>(
             rule, limits, observer, KeyWindow::newest, RuleChecks.longer(within, cooldown));
+    this.newKeys = new NewKeyAdmission(rule, clock, observer);
+  }
+
+  @Override
+  public void limitNewKeys(NewKeys newKeys) {
+    this.newKeys.limit(newKeys);
   }
 
   @Override
@@ -126,6 +137,10 @@ public final class ThresholdDetector implements Detector {
     keys.observe(time);
     KeyWindow window = keys.get(key);
     if (window == null) {
+      if (!newKeys.admit(event)) {
+        keys.expireIdle();
+        return Optional.empty();
+      }
       window =
           keys.admit(
               key, new KeyWindow(time, distinct != null, Math.min(count, MAX_INITIAL_ENTRIES)));

@@ -1,6 +1,7 @@
 package dev.tripline.detectors;
 
 import dev.tripline.rules.Event;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.VelocitySpec;
 import java.time.Duration;
@@ -39,7 +40,9 @@ import java.util.Optional;
  *
  * <p>Memory is bounded: a key keeps at most {@link #MAX_POINTS_PER_KEY} points, and the rule at
  * most {@link DetectorLimits#maxKeysPerRule()} keys ({@link KeyedStates}); keys idle for longer
- * than max({@code max_gap}, cooldown) behind the rule's newest event are dropped.
+ * than max({@code max_gap}, cooldown) behind the rule's newest event are dropped. A key the rule
+ * holds no state for is taken on only from an event its {@code new_keys} admits (filter and rate);
+ * the point of a key left out is not kept.
  *
  * <p>Not thread-safe: see {@link Detector}.
  */
@@ -56,6 +59,7 @@ public final class VelocityDetector implements Detector {
   private final Duration cooldown;
   private final InstantSource clock;
   private final DetectionIds ids = new DetectionIds();
+  private final NewKeyAdmission newKeys;
   private final KeyedStates<Track> keys;
 
   /**
@@ -92,6 +96,12 @@ public final class VelocityDetector implements Detector {
     this.keys =
         new KeyedStates<>(
             rule, limits, observer, Track::newest, RuleChecks.longer(velocity.maxGap(), cooldown));
+    this.newKeys = new NewKeyAdmission(rule, clock, observer);
+  }
+
+  @Override
+  public void limitNewKeys(NewKeys newKeys) {
+    this.newKeys.limit(newKeys);
   }
 
   @Override
@@ -120,6 +130,10 @@ public final class VelocityDetector implements Detector {
     keys.observe(time);
     Track track = keys.get(key);
     if (track == null) {
+      if (!newKeys.admit(event)) {
+        keys.expireIdle();
+        return Optional.empty();
+      }
       track = keys.admit(key, new Track());
     }
     Optional<Detection> detection = Optional.empty();

@@ -21,6 +21,9 @@ final class RecordingObserver implements EngineObserver {
   /** Ids of the events whose start was refused for lack of room. */
   final List<String> refused = new ArrayList<>();
 
+  /** Ids of the events of new keys refused by the rule's new_keys rate. */
+  final List<String> rateRefused = new ArrayList<>();
+
   /** Every state passed to {@link #timerSaved}, in order. */
   final List<TimerState> saved = new ArrayList<>();
 
@@ -51,7 +54,7 @@ final class RecordingObserver implements EngineObserver {
   }
 
   @Override
-  public void timerRefused(Rule rule, Event event) {
-    refused.add(event.id());
+  public void keyRefused(Rule rule, Event event, KeyRefusal reason) {
+    (reason == KeyRefusal.MAX_TIMERS ? refused : rateRefused).add(event.id());
   }
 }

@@ -4,6 +4,8 @@ import dev.tripline.rules.AbsenceSpec;
 import dev.tripline.rules.Condition;
 import dev.tripline.rules.DetectorSpec;
 import dev.tripline.rules.EventFilter;
+import dev.tripline.rules.NewKeyRate;
+import dev.tripline.rules.NewKeys;
 import dev.tripline.rules.Rule;
 import dev.tripline.rules.SequenceSpec;
 import dev.tripline.rules.Severity;
@@ -34,6 +36,7 @@ final class TestRules {
   private Severity severity = Severity.DEFAULT;
   private Map<String, String> labels = Map.of();
   private ThresholdSpec.OnFire onFire = ThresholdSpec.OnFire.RESET;
+  private NewKeys newKeys = NewKeys.ANY;
 
   private TestRules(String id) {
     this.id = id;
@@ -156,6 +159,17 @@ final class TestRules {
     return this;
   }
 
+  /** {@code new_keys}: {@code rate} new keys per {@code per}, {@code burst} at once. */
+  TestRules newKeys(double rate, Duration per, int burst) {
+    return newKeys(new NewKeys(newKeys.admit(), Optional.of(new NewKeyRate(rate, per, burst))));
+  }
+
+  /** {@code new_keys}, as given. */
+  TestRules newKeys(NewKeys newKeys) {
+    this.newKeys = newKeys;
+    return this;
+  }
+
   TestRules cooldown(Duration cooldown) {
     this.cooldown = cooldown;
     return this;
@@ -181,6 +195,7 @@ final class TestRules {
         destinations,
         severity,
         labels,
+        newKeys,
         new SourcePosition("rules/test.yaml", 1, 3));
   }
 }

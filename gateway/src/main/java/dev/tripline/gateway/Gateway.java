@@ -232,7 +232,7 @@ public final class Gateway {
     DetectorLimits limits =
         new DetectorLimits(
             config.detectors().maxKeysPerRule(), config.detectors().maxTimersPerRule());
-    MetricsObservers.Engine engineObserver = new MetricsObservers.Engine(metrics, timers);
+    MetricsObservers.Engine engineObserver = new MetricsObservers.Engine(metrics, timers, clock);
     DetectionEngine engine =
         new DetectionEngine(definitions.rules().rules(), clock, limits, engineObserver);
     DetectionPipeline pipeline =

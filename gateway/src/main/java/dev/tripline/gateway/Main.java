@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -28,7 +29,9 @@ public final class Main {
 
   private static final String USAGE =
       """
-      usage: java -jar tripline.jar [serve] [--config FILE]
+      usage: gateway/bin/tripline [serve] [--config FILE]   (java -jar tripline.jar, with
+                                    JVM options that bound its memory; more in TRIPLINE_JVM_OPTS)
+             java -jar tripline.jar [serve] [--config FILE]
              java -jar tripline.jar validate [DIR] [--config FILE]
              java -jar tripline.jar test [DIR] [--config FILE]
              java -jar tripline.jar backtest [DIR] --from T --to T [--config FILE]
@@ -79,6 +82,12 @@ public final class Main {
   }
 
   private static void serve(List<String> options) {
+    if (!limitsHeap(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+      log.warn(
+          "start without a heap limit [max heap: {} MiB]: start with gateway/bin/tripline, or give"
+              + " -Xmx",
+          Runtime.getRuntime().maxMemory() >> 20);
+    }
     Path configFile = DEFAULT_CONFIG;
     boolean named = false;
     for (int i = 0; i < options.size(); i++) {
@@ -138,6 +147,22 @@ public final class Main {
                   }
                 },
                 "tripline-shutdown"));
+  }
+
+  /**
+   * Whether the JVM was given a heap limit ({@code -Xmx} and its equivalents). Without one the JVM
+   * sizes the heap from the machine's memory (a quarter of it with G1), and under load the process
+   * grows to gigabytes however little it keeps live.
+   */
+  static boolean limitsHeap(List<String> jvmArguments) {
+    return jvmArguments.stream()
+        .anyMatch(
+            argument ->
+                argument.startsWith("-Xmx")
+                    || argument.startsWith("-XX:MaxHeapSize=")
+                    || argument.startsWith("-XX:MaxRAM=")
+                    || argument.startsWith("-XX:MaxRAMPercentage=")
+                    || argument.startsWith("-XX:MaxRAMFraction="));
   }
 
   private static RulesCommand rulesCommand() {

@@ -1,6 +1,7 @@
 package dev.tripline.gateway;
 
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.detectors.KeyRefusal;
 import dev.tripline.detectors.TimerState;
 import dev.tripline.gateway.delivery.AttemptOutcome;
 import dev.tripline.gateway.delivery.DeliveryObserver;
@@ -14,6 +15,7 @@ import dev.tripline.rules.ConditionException;
 import dev.tripline.rules.Event;
 import dev.tripline.rules.Rule;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +152,13 @@ final class MetricsObservers {
   /**
    * Detection engine housekeeping, condition failures, and timers (persisted through the store).
    */
-  record Engine(GatewayMetrics metrics, MongoTimerStore timers) implements EngineObserver {
+  record Engine(GatewayMetrics metrics, MongoTimerStore timers, KeyRefusalLog refusals)
+      implements EngineObserver {
+
+    Engine(GatewayMetrics metrics, MongoTimerStore timers, InstantSource clock) {
+      this(metrics, timers, new KeyRefusalLog(clock));
+    }
+
     @Override
     public void conditionFailed(Rule rule, Event event, ConditionException failure) {
       metrics.conditionFailed(rule.id());
@@ -177,12 +185,9 @@ final class MetricsObservers {
     }
 
     @Override
-    public void timerRefused(Rule rule, Event event) {
-      metrics.timerRefused(rule.id());
-      log.debug(
-          "refuse timer, rule holds detectors.max-timers-per-rule [rule: {}, event: {}]",
-          rule.id(),
-          LogText.escape(event.id()));
+    public void keyRefused(Rule rule, Event event, KeyRefusal reason) {
+      metrics.keyRefused(rule.id(), reason.label());
+      refusals.refused(rule.id(), reason);
     }
   }
 }

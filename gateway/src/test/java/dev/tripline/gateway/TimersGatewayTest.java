@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,7 +205,56 @@ class TimersGatewayTest {
     assertThat(receiver.requests).hasSize(1);
   }
 
+  @Test
+  void should_count_new_keys_refused_past_the_rate_while_a_held_key_still_fires() throws Exception {
+    AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+    start(
+        () -> Instant.now().plus(ahead.get()),
+        CART_ABANDON + "  new_keys: {rate: 1, per: 1h, burst: 2}\n");
+    Instant now = Instant.now();
+    await(post(batchOf(event("c1", "add_to_cart", "u1", now))));
+    JsonObject[] flood = new JsonObject[100];
+    for (int i = 0; i < flood.length; i++) {
+      flood[i] = event("f" + i, "add_to_cart", "forged-" + i, now);
+    }
+    await(post(batchOf(flood)));
+
+    // the burst of 2 took u1 and forged-0; the other 99 new keys are refused and counted
+    String refused =
+        "tripline_detector_keys_refused_total{reason=\"new_key_rate\",rule=\"cart-abandon\"}";
+    await(Polling.until(vertx, this::metrics, text -> text.contains(refused + " 99.0")));
+    // u1 is held: its repeated start needs no token, and it moves its timer
+    await(post(batchOf(event("c2", "add_to_cart", "u1", now.plusSeconds(1)))));
+    MongoClient mongo = TestGateway.mongo(vertx, gateway);
+    await(
+        Polling.until(
+            vertx,
+            () -> timers(mongo),
+            list ->
+                list.stream()
+                    .anyMatch(
+                        t ->
+                            t.getJsonArray("key").equals(new JsonArray().add("u1"))
+                                && t.getInteger("count") == 2)));
+    mongo.close();
+    assertThat(await(metrics())).contains(refused + " 99.0");
+
+    // two hours on, u1's timer (and forged-0's) fire and are delivered
+    ahead.set(Duration.ofHours(2));
+    await(receiver.nth(2));
+    assertThat(receiver.requests)
+        .extracting(r -> new JsonObject(r.body()).getJsonObject("key").getString("userId"))
+        .containsExactlyInAnyOrder("u1", "forged-0");
+  }
+
   // --- helpers ---------------------------------------------------------------------------
+
+  private Future<String> metrics() {
+    return client
+        .get(gateway.httpPort(), "127.0.0.1", "/metrics")
+        .send()
+        .map(HttpResponse::bodyAsString);
+  }
 
   private void start(InstantSource clock, String rules) throws Exception {
     gateway =

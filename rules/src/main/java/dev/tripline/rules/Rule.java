@@ -16,8 +16,8 @@ import java.util.Set;
  *     changed rule is a new version
  * @param fingerprint a hash of what the rule does (on, where, detect, cooldown, notify), whatever
  *     its {@code version:} says: a reload keeps a rule's detector state only when its id, version
- *     and fingerprint are all unchanged (description, severity and labels are metadata and may
- *     change without a reset)
+ *     and fingerprint are all unchanged (description, severity and labels are metadata, and
+ *     new_keys governs only keys not held yet; they may change without a reset)
  * @param description free text, may be empty
  * @param on event types the rule looks at; empty means every type
  * @param where an optional filter; {@link Condition#ALWAYS} when absent
@@ -27,6 +27,8 @@ import java.util.Set;
  * @param severity how much its detections matter; {@link Severity#DEFAULT} when not given
  * @param labels free key-value pairs copied onto every detection (team, channel, ...), in file
  *     order
+ * @param newKeys which events may open state for a key the rule holds nothing for, and how fast;
+ *     {@link NewKeys#ANY} when not given
  * @param origin where the rule was defined, for messages
  */
 public record Rule(
@@ -41,6 +43,7 @@ public record Rule(
     List<String> destinations,
     Severity severity,
     Map<String, String> labels,
+    NewKeys newKeys,
     SourcePosition origin) {
 
   public Rule {
@@ -55,6 +58,7 @@ public record Rule(
     destinations = List.copyOf(destinations);
     severity = severity == null ? Severity.DEFAULT : severity;
     labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    newKeys = newKeys == null ? NewKeys.ANY : newKeys;
   }
 
   /**

@@ -36,7 +36,8 @@ final class RuleReader {
           "cooldown",
           "notify",
           "severity",
-          "labels");
+          "labels",
+          "new_keys");
 
   /** The keys of a detector part's filter ({@code start}, {@code cancel}, a step). */
   static final Set<String> FILTER_FIELDS = Set.of("on", "where");
@@ -85,6 +86,9 @@ final class RuleReader {
     destinations.forEach(destination -> knownDestination(document, destination));
     Severity severity = m.optionalChoice("severity", Severity.class).orElse(Severity.DEFAULT);
     Map<String, String> labels = labels(m);
+    Optional<YamlMapping> newKeysMapping = m.optionalMapping("new_keys");
+    Optional<NewKeys> newKeys =
+        newKeysMapping.flatMap(keys -> NewKeysReader.read(keys, this::filterFields));
 
     if (document.problems().size() > before || id.isEmpty() || detector.isEmpty()) {
       return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
@@ -110,7 +114,11 @@ final class RuleReader {
             notify,
             severity,
             labels,
+            newKeys.orElse(NewKeys.ANY),
             m.position());
+    if (newKeysMapping.isPresent() && !admitsTypesItSees(newKeysMapping.get(), rule)) {
+      return new Result(id, m.valuePosition("id"), Optional.empty(), enabled);
+    }
     return new Result(id, m.valuePosition("id"), Optional.of(rule), enabled);
   }
 
@@ -146,6 +154,24 @@ final class RuleReader {
       }
     }
     return reachable;
+  }
+
+  /**
+   * Whether {@code new_keys.on} names a type the rule sees: if not, no key could ever be opened.
+   * Reports it otherwise.
+   */
+  private static boolean admitsTypesItSees(YamlMapping newKeys, Rule rule) {
+    Set<String> admitted = rule.newKeys().admit().on();
+    Set<String> seen = rule.types();
+    if (admitted.isEmpty() || seen.isEmpty() || admitted.stream().anyMatch(seen::contains)) {
+      return true;
+    }
+    newKeys.report(
+        "on",
+        "shares no type with the types the rule sees ("
+            + String.join(", ", new TreeSet<>(seen))
+            + "), so no key could ever be opened");
+    return false;
   }
 
   /** {@code labels:}, a mapping of label keys to strings; problems are reported. */
@@ -192,9 +218,14 @@ final class RuleReader {
 
   /** Reads a detector part's {@code {on, where}} mapping. */
   private Optional<EventFilter> filter(YamlMapping m) {
+    m.rejectUnknownKeys(FILTER_FIELDS);
+    return filterFields(m);
+  }
+
+  /** Reads {@code on} and {@code where} of a mapping that may hold other keys too. */
+  private Optional<EventFilter> filterFields(YamlMapping m) {
     YamlDocument document = m.document();
     int before = document.problems().size();
-    m.rejectUnknownKeys(FILTER_FIELDS);
     List<YamlString> on = m.optionalStrings("on").orElse(List.of());
     on.forEach(type -> notBlank(document, type));
     Optional<ScalarNode> where = m.optionalScalar("where");

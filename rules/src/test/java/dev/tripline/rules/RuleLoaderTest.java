@@ -253,7 +253,7 @@ class RuleLoaderTest {
                     + " 1s}}\n"))
         .containsExactly(
             "config/rules/cart.yaml:1:3 name: unknown field (known: cooldown, description, detect,"
-                + " enabled, id, labels, notify, on, severity, version, where)",
+                + " enabled, id, labels, new_keys, notify, on, severity, version, where)",
             "config/rules/cart.yaml:1:3 id: is required");
   }
 

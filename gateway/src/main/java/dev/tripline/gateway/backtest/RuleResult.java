@@ -19,6 +19,7 @@ import java.util.List;
  * @param conditionErrors events on which a condition failed to evaluate (counted as no match)
  * @param keysEvicted keys whose state was dropped at {@code detectors.max-keys-per-rule}
  * @param timersRefused starts refused because the rule held its most timers
+ * @param newKeysRefused events of keys new to the rule refused by its {@code new_keys} rate
  * @param timersPending timers still open at the end, due after it
  */
 public record RuleResult(
@@ -33,6 +34,7 @@ public record RuleResult(
     long conditionErrors,
     long keysEvicted,
     long timersRefused,
+    long newKeysRefused,
     long timersPending) {
 
   public RuleResult {
@@ -52,6 +54,7 @@ public record RuleResult(
         .put("conditionErrors", conditionErrors)
         .put("keysEvicted", keysEvicted)
         .put("timersRefused", timersRefused)
+        .put("newKeysRefused", newKeysRefused)
         .put("timersPending", timersPending);
   }
 }

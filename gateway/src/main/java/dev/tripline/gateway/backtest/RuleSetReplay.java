@@ -4,6 +4,7 @@ import dev.tripline.detectors.Detection;
 import dev.tripline.detectors.DetectionEngine;
 import dev.tripline.detectors.DetectorLimits;
 import dev.tripline.detectors.EngineObserver;
+import dev.tripline.detectors.KeyRefusal;
 import dev.tripline.gateway.delivery.Destination;
 import dev.tripline.gateway.delivery.SimulatedCaps;
 import dev.tripline.rules.ConditionException;
@@ -88,6 +89,7 @@ final class RuleSetReplay {
     long conditionErrors;
     long keysEvicted;
     long timersRefused;
+    long newKeysRefused;
     final Set<Map<String, Object>> keys = new HashSet<>();
 
     Tally(Rule rule) {
@@ -107,6 +109,7 @@ final class RuleSetReplay {
           conditionErrors,
           keysEvicted,
           timersRefused,
+          newKeysRefused,
           timersPending);
     }
   }
@@ -125,8 +128,13 @@ final class RuleSetReplay {
     }
 
     @Override
-    public void timerRefused(Rule rule, Event event) {
-      tallies.get(rule.id()).timersRefused++;
+    public void keyRefused(Rule rule, Event event, KeyRefusal reason) {
+      Tally tally = tallies.get(rule.id());
+      if (reason == KeyRefusal.MAX_TIMERS) {
+        tally.timersRefused++;
+      } else {
+        tally.newKeysRefused++;
+      }
     }
   }
 }

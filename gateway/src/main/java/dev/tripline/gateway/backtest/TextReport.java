@@ -163,6 +163,10 @@ public final class TextReport {
       if (rule.timersRefused() > 0) {
         notes.add(at + rule.timersRefused() + " start(s) refused: the rule held its most timers");
       }
+      if (rule.newKeysRefused() > 0) {
+        notes.add(
+            at + rule.newKeysRefused() + " event(s) of new keys refused by the new_keys rate");
+      }
       if (rule.timersPending() > 0) {
         notes.add(at + rule.timersPending() + " timer(s) still open at the end, due after it");
       }

@@ -246,8 +246,10 @@ public final class ConfigKeys {
           "integer",
           "timers",
           "1000000",
-          "Pending timers (absence, sequence) each rule keeps; beyond it new starts are refused and"
-              + " counted.",
+          "Pending timers (absence, sequence) each rule keeps, about 280 bytes of heap each; beyond"
+              + " it new keys' starts are refused and counted in"
+              + " tripline_detector_keys_refused_total{reason=\"max_timers\"}. A rule's new_keys"
+              + " decides how fast it may open timers for new keys.",
           intIn(1, 100_000_000));
   public static final ConfigKey<Duration> DETECTORS_TIMER_TICK =
       key(

@@ -152,10 +152,17 @@ public final class GatewayMetrics {
         .increment(n);
   }
 
-  public void timerRefused(String ruleId) {
-    Counter.builder("tripline.detector.timers.refused")
-        .description("Timer starts refused because the rule holds detectors.max-timers-per-rule")
+  /**
+   * A rule refused a key it held no state for; {@code reason} is {@code max_timers} (at
+   * detectors.max-timers-per-rule) or {@code new_key_rate} (past its new_keys rate).
+   */
+  public void keyRefused(String ruleId, String reason) {
+    Counter.builder("tripline.detector.keys.refused")
+        .description(
+            "Events of keys new to a rule that it refused, by rule and reason (max_timers:"
+                + " detectors.max-timers-per-rule reached; new_key_rate: past the rule's new_keys rate)")
         .tag("rule", ruleId)
+        .tag("reason", reason)
         .register(registry)
         .increment();
   }

@@ -35,7 +35,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   start: 2026-01-01T00:00:00Z          # optional
  *   steps:
  *     - event: {type: page_view, ip: 203.0.113.7}
- *       repeat: 20                       # optional, default 1
+ *       repeat: 20                       # optional, default 1; {n} in the event's strings
+ *                                        # is the copy's number: userId: "u{n}"
  *       every: 1s                        # optional, default 0s
  *       profile: {traits: {plan: pro}}   # optional: event.profile, as after an identify
  *     - advance: 30s

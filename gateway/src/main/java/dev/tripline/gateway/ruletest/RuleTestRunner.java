@@ -27,15 +27,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs a {@link RuleTestCase} in memory: a fresh {@link DetectionEngine} over the rules, a fake
  * clock that moves only with the steps, events parsed exactly as {@code POST /v1/events} parses
  * them (an event's {@code ip} is taken as the address it arrives from; generated ids are {@code
- * evt-1}, {@code evt-2}, ... so detection ids are stable). Timers (absence, sequence) fire when the
- * fake clock passes their due time, at each {@code advance} and between repeated events. Nothing is
- * stored or sent: the webhook count is what the gateway would send, each detection's configured
- * destinations (cooldowns already held back the detections they suppress) less the deliveries a
- * destination's {@code frequency_cap} holds back, judged as the gateway does ({@link
- * SimulatedCaps}, in memory, by the fake clock's {@code detectedAt}). Each test starts with empty
- * caps.
+ * evt-1}, {@code evt-2}, ... so detection ids are stable; {@code {n}} in an event's strings is the
+ * number of the copy of a repeated event, so {@code userId: "u{n}"} makes a user per copy). Timers
+ * (absence, sequence) fire when the fake clock passes their due time, at each {@code advance} and
+ * between repeated events. Nothing is stored or sent: the webhook count is what the gateway would
+ * send, each detection's configured destinations (cooldowns already held back the detections they
+ * suppress) less the deliveries a destination's {@code frequency_cap} holds back, judged as the
+ * gateway does ({@link SimulatedCaps}, in memory, by the fake clock's {@code detectedAt}). Each
+ * test starts with empty caps.
  */
 public final class RuleTestRunner {
+
+  /** In a step's event, replaced by the number of the copy: {@code userId: "u{n}"}. */
+  static final String COPY_NUMBER = "{n}";
 
   /** Fixture timestamps may lie anywhere relative to the fake clock. */
   private static final Duration ANY_SKEW = Duration.ofDays(365L * 100);
@@ -125,7 +129,7 @@ public final class RuleTestRunner {
           clock.advance(events.every());
           outcome.collect(engine.advance(clock.now));
         }
-        JsonObject json = events.event();
+        JsonObject json = numbered(events.event(), i + 1);
         Event event;
         try {
           event =
@@ -169,6 +173,14 @@ public final class RuleTestRunner {
     Result result(RuleTestCase test, String error) {
       return new Result(test, detections, webhooks, capped, error);
     }
+  }
+
+  /** The event with {@code {n}} in its strings replaced by the copy's number, 1 to repeat. */
+  private static JsonObject numbered(JsonObject event, int n) {
+    String text = event.encode();
+    return text.contains(COPY_NUMBER)
+        ? new JsonObject(text.replace(COPY_NUMBER, Integer.toString(n)))
+        : event;
   }
 
   static String render(String rule, Map<String, Object> key) {

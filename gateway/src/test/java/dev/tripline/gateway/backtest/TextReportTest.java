@@ -13,7 +13,13 @@ class TextReportTest {
   private static final Instant TO = Instant.parse("2026-11-08T00:00:00Z");
 
   private static RuleResult rule(
-      String id, long detections, long conditionErrors, long evicted, long refused, long pending) {
+      String id,
+      long detections,
+      long conditionErrors,
+      long evicted,
+      long refused,
+      long newKeysRefused,
+      long pending) {
     return new RuleResult(
         id,
         "absence",
@@ -26,6 +32,7 @@ class TextReportTest {
         conditionErrors,
         evicted,
         refused,
+        newKeysRefused,
         pending);
   }
 
@@ -40,8 +47,8 @@ class TextReportTest {
             2,
             Optional.of("_id 7: type: must be a string, was absent"),
             new RuleSetResult(
-                "rules", List.of(rule("carts", 4, 3, 0, 5, 12), rule("ok", 1, 0, 0, 0, 0))),
-            Optional.of(new RuleSetResult("live", List.of(rule("carts", 4, 0, 7, 0, 0)))));
+                "rules", List.of(rule("carts", 4, 3, 0, 5, 9, 12), rule("ok", 1, 0, 0, 0, 0, 0))),
+            Optional.of(new RuleSetResult("live", List.of(rule("carts", 4, 0, 7, 0, 0, 0)))));
 
     assertThat(TextReport.render(report))
         .startsWith(
@@ -54,6 +61,7 @@ class TextReportTest {
                 + " 7: type: must be a string, was absent)\n"
                 + "  candidate carts: a condition failed on 3 event(s), counted as no match\n"
                 + "  candidate carts: 5 start(s) refused: the rule held its most timers\n"
+                + "  candidate carts: 9 event(s) of new keys refused by the new_keys rate\n"
                 + "  candidate carts: 12 timer(s) still open at the end, due after it\n"
                 + "  live carts: 7 key(s) evicted at detectors.max-keys-per-rule, their state"
                 + " lost\n");
@@ -69,8 +77,8 @@ class TextReportTest {
             0,
             0,
             Optional.empty(),
-            new RuleSetResult("c", List.of(rule("same", 1, 0, 0, 0, 0))),
-            Optional.of(new RuleSetResult("l", List.of(rule("same", 3, 0, 0, 0, 0)))));
+            new RuleSetResult("c", List.of(rule("same", 1, 0, 0, 0, 0, 0))),
+            Optional.of(new RuleSetResult("l", List.of(rule("same", 3, 0, 0, 0, 0, 0)))));
 
     assertThat(TextReport.render(report))
         .contains(

@@ -1,0 +1,55 @@
+package dev.tripline.gateway;
+
+import dev.tripline.detectors.KeyRefusal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs the detection engine's refusals of new keys without flooding the log: for each rule and
+ * reason, the first refusal at once, then at most one line per {@link #INTERVAL}, whose {@code
+ * refused} is how many refusals there were since the previous line. A flood of forged keys is
+ * exactly when refusals come by the thousand a second; the metric {@code
+ * tripline_detector_keys_refused_total} counts each.
+ */
+final class KeyRefusalLog {
+
+  static final Duration INTERVAL = Duration.ofMinutes(1);
+
+  private static final Logger log = LoggerFactory.getLogger(KeyRefusalLog.class);
+
+  private final InstantSource clock;
+  private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+
+  KeyRefusalLog(InstantSource clock) {
+    this.clock = clock;
+  }
+
+  /** Counts a refusal and logs it if the rule and reason have not been logged for a while. */
+  void refused(String ruleId, KeyRefusal reason) {
+    Tally tally = tallies.computeIfAbsent(ruleId + ' ' + reason.label(), k -> new Tally());
+    Instant now = clock.instant();
+    synchronized (tally) {
+      tally.refused++;
+      if (tally.loggedAt != null && now.isBefore(tally.loggedAt.plus(INTERVAL))) {
+        return;
+      }
+      log.warn(
+          "refuse new keys [rule: {}, reason: {}, refused: {}]",
+          ruleId,
+          reason.label(),
+          tally.refused);
+      tally.refused = 0;
+      tally.loggedAt = now;
+    }
+  }
+
+  private static final class Tally {
+    long refused;
+    Instant loggedAt;
+  }
+}
