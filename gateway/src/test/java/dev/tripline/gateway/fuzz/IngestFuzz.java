@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -90,6 +91,7 @@ public final class IngestFuzz {
   private final List<StreamFuzzCase> dedicated;
   private final List<CodecFuzzCases.CodecCase> codec;
   private final HttpClient client;
+  private final WebSocketClient webSockets;
   private final NetClient net;
   private final Set<String> warmIds = new HashSet<>();
   private final Map<String, String> phases = new ConcurrentHashMap<>();
@@ -116,6 +118,8 @@ public final class IngestFuzz {
     this.codec = CodecFuzzCases.cases(HTTP_CASES + STREAM_CASES + 100);
     this.client =
         vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(16));
+    // held until close(): Vert.x shuts down a client that is no longer referenced
+    this.webSockets = vertx.createWebSocketClient();
     this.net = vertx.createNetClient();
   }
 
@@ -127,7 +131,7 @@ public final class IngestFuzz {
   public Future<Void> run(int port) {
     httpRun = new HttpFuzzRun(vertx, client, net, port, failures);
     streamRun = new StreamFuzzRun(vertx, net, port, failures);
-    valid = new ValidClients(vertx, client, port, failures, this::gate, http.size());
+    valid = new ValidClients(vertx, client, webSockets, port, failures, this::gate, http.size());
     Context context = vertx.getOrCreateContext();
     Promise<Void> done = Promise.promise();
     context.runOnContext(
@@ -166,7 +170,7 @@ public final class IngestFuzz {
   }
 
   public Future<Void> close() {
-    return Future.join(client.close(), net.close()).mapEmpty();
+    return Future.join(client.close(), webSockets.close(), net.close()).mapEmpty();
   }
 
   public String summary(int stored) {

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,11 +21,15 @@ import java.util.function.IntFunction;
  * and batches on {@code /v1/events}, Segment {@code track} calls, and frames on one WebSocket. Each
  * request waits for a share of the fuzz to be done ({@code gate}), so that they are spread over the
  * whole run, and every one must be acknowledged.
+ *
+ * <p>The clients are the caller's, who must keep them referenced until the run is over: Vert.x
+ * shuts a client down once it is garbage collected, sockets and handshakes in process included.
  */
 final class ValidClients {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final WebSocketClient webSockets;
   private final int port;
   private final FuzzFailures failures;
   private final IntFunction<Future<Void>> gate;
@@ -36,12 +41,14 @@ final class ValidClients {
   ValidClients(
       Vertx vertx,
       HttpClient client,
+      WebSocketClient webSockets,
       int port,
       FuzzFailures failures,
       IntFunction<Future<Void>> gate,
       int gateTotal) {
     this.vertx = vertx;
     this.client = client;
+    this.webSockets = webSockets;
     this.port = port;
     this.failures = failures;
     this.gate = gate;
@@ -226,8 +233,7 @@ final class ValidClients {
             .setPort(port)
             .setURI("/v1/stream")
             .addHeader("Authorization", "Bearer " + FuzzTemplate.KEY);
-    return vertx
-        .createWebSocketClient()
+    return webSockets
         .connect(options)
         .map(
             ws -> {
