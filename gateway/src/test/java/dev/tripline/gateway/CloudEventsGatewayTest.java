@@ -52,6 +52,8 @@ class CloudEventsGatewayTest {
 
   private Vertx vertx;
   private WebClient client;
+  // held in a field: Vert.x closes a client that is no longer referenced, handshakes included
+  private WebSocketClient wsClient;
   private Gateway gateway;
   private GatewayTest.Receiver receiver;
 
@@ -59,6 +61,7 @@ class CloudEventsGatewayTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
+    this.wsClient = vertx.createWebSocketClient();
   }
 
   @AfterEach
@@ -180,7 +183,6 @@ class CloudEventsGatewayTest {
   @Test
   void should_ack_a_sockjs_frame_once_stored(Vertx vertx) throws Exception {
     gateway = await(new TestGateway(dir).start(vertx));
-    WebSocketClient wsClient = vertx.createWebSocketClient();
     List<String> frames = new CopyOnWriteArrayList<>();
     Promise<Void> acked = Promise.promise();
 

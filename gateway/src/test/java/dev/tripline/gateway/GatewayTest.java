@@ -51,6 +51,8 @@ class GatewayTest {
 
   Vertx vertx;
   WebClient client;
+  // held in a field: Vert.x closes a client that is no longer referenced, handshakes included
+  WebSocketClient wsClient;
   Gateway gateway;
   Receiver receiver;
 
@@ -58,6 +60,7 @@ class GatewayTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
+    this.wsClient = vertx.createWebSocketClient();
   }
 
   @AfterEach
@@ -368,9 +371,9 @@ class GatewayTest {
   @Test
   void should_ack_websocket_frames_once_stored(VertxTestContext ctx) throws Exception {
     start(new TestGateway(dir));
-    WebSocketClient ws = vertx.createWebSocketClient();
 
-    ws.connect(gateway.httpPort(), "127.0.0.1", "/v1/stream")
+    wsClient
+        .connect(gateway.httpPort(), "127.0.0.1", "/v1/stream")
         .compose(
             socket -> {
               Promise<JsonObject> ack = Promise.promise();

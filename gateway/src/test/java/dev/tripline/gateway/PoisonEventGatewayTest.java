@@ -40,12 +40,15 @@ class PoisonEventGatewayTest {
 
   Vertx vertx;
   WebClient client;
+  // held in a field: Vert.x closes a client that is no longer referenced, handshakes included
+  WebSocketClient wsClient;
   Gateway gateway;
 
   @BeforeEach
   void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
+    this.wsClient = vertx.createWebSocketClient();
     gateway = await(new TestGateway(dir).start(vertx));
   }
 
@@ -81,12 +84,12 @@ class PoisonEventGatewayTest {
 
   @Test
   void should_answer_a_poison_frame_with_an_error_and_ack_the_next_frame() throws Exception {
-    WebSocketClient ws = vertx.createWebSocketClient();
     List<JsonObject> answers = new CopyOnWriteArrayList<>();
     Promise<Void> two = Promise.promise();
 
     await(
-        ws.connect(gateway.httpPort(), "127.0.0.1", "/v1/stream")
+        wsClient
+            .connect(gateway.httpPort(), "127.0.0.1", "/v1/stream")
             .map(
                 socket -> {
                   socket.textMessageHandler(

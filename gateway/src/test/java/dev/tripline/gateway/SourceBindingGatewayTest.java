@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,12 +60,15 @@ class SourceBindingGatewayTest {
 
   Vertx vertx;
   WebClient client;
+  // held in a field: Vert.x closes a client that is no longer referenced, handshakes included
+  WebSocketClient wsClient;
   Gateway gateway;
 
   @BeforeEach
   void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
+    this.wsClient = vertx.createWebSocketClient();
     gateway =
         await(
             new TestGateway(dir)
@@ -266,7 +270,7 @@ class SourceBindingGatewayTest {
     if (key != null) {
       options.addHeader("Authorization", "Bearer " + key);
     }
-    return vertx.createWebSocketClient().connect(options);
+    return wsClient.connect(options);
   }
 
   private static JsonObject firstAnswer(Future<WebSocket> connecting, JsonObject frame)

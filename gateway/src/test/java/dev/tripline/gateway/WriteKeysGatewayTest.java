@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -45,12 +46,15 @@ class WriteKeysGatewayTest {
 
   Vertx vertx;
   WebClient client;
+  // held in a field: Vert.x closes a client that is no longer referenced, handshakes included
+  WebSocketClient wsClient;
   Gateway gateway;
 
   @BeforeEach
   void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
+    this.wsClient = vertx.createWebSocketClient();
     gateway =
         await(new TestGateway(dir).sources(SOURCES).env(Map.of("WEB_WRITE_KEY", KEY)).start(vertx));
   }
@@ -153,7 +157,7 @@ class WriteKeysGatewayTest {
     if (key != null) {
       options.addHeader("Authorization", "Bearer " + key);
     }
-    return vertx.createWebSocketClient().connect(options);
+    return wsClient.connect(options);
   }
 
   private static JsonObject firstAnswer(Future<WebSocket> connecting, String frame)

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -48,7 +49,9 @@ class CloudEventsHandlerTest {
 
   private FakeIngestService store;
   private RecordingObserver observer;
+  // clients are held in fields: Vert.x closes a client that is no longer referenced
   private WebClient client;
+  private HttpClient http;
   private HttpServer server;
   private int port;
 
@@ -64,6 +67,7 @@ class CloudEventsHandlerTest {
     store = new FakeIngestService();
     observer = new RecordingObserver();
     client = WebClient.create(vertx);
+    http = vertx.createHttpClient();
     server =
         await(
             TestServers.listen(
@@ -502,9 +506,7 @@ class CloudEventsHandlerTest {
 
     int status =
         await(
-            vertx
-                .createHttpClient()
-                .request(HttpMethod.POST, port, "127.0.0.1", IngestRoutes.EVENTS_PATH)
+            http.request(HttpMethod.POST, port, "127.0.0.1", IngestRoutes.EVENTS_PATH)
                 .compose(
                     request ->
                         request
