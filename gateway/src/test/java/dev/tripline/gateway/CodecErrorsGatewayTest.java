@@ -54,6 +54,21 @@ class CodecErrorsGatewayTest {
     return connection.text();
   }
 
+  @Test
+  void should_answer_400_as_json_to_an_http_1_1_request_without_host() throws Exception {
+    RawConnection connection = await(RawConnection.open(vertx, gateway.httpPort()));
+    await(
+        connection.write(
+            "POST /v1/events HTTP/1.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 14\r\n\r\n{\"type\":\"x\"}"));
+    String response = await(connection.response());
+    await(connection.close());
+
+    assertThat(response).startsWith("HTTP/1.1 400 ");
+    assertThat(response.substring(response.indexOf("\r\n\r\n") + 4))
+        .isEqualTo("{\"error\":\"For HTTP/1.x requests, the 'Host' header is required\"}");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',

@@ -2,6 +2,7 @@ package dev.tripline.handlers;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -68,6 +69,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       } else if (unreadable(ctx)) {
         status = 400;
         body.put("error", "malformed request: the body cannot be read");
+      } else if (routerRefusal(ctx)) {
+        body.put("error", failure.getMessage());
       } else if (status >= 500) {
         body.put("error", "internal error");
       } else {
@@ -117,6 +120,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (ctx.failure() instanceof io.vertx.ext.web.handler.HttpException web) {
       // Vert.x Web's own handlers fail with a bare status wrapped this way
       status = web.getStatusCode();
+    } else if (routerRefusal(ctx)) {
+      return status;
     } else if (ctx.failure() != null) {
       return 500;
     }
@@ -151,6 +156,19 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           status,
           failure == null ? "-" : LogText.escape(failure.getMessage()));
     }
+  }
+
+  /**
+   * The router itself refused the request before any route ran, with a client status and a message
+   * for the client: an HTTP/1.1 request without {@code Host}, a path that is not one.
+   */
+  private static boolean routerRefusal(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    return ctx.failure() instanceof VertxException refusal
+        && !(refusal instanceof HttpClosedException)
+        && refusal.getMessage() != null
+        && status >= 400
+        && status < 500;
   }
 
   /** The client closed the connection mid-request, or the codec could not read the request. */
