@@ -154,6 +154,43 @@ class InvalidUtf8GatewayTest {
         .isEqualTo(new JsonObject().put("error", "body: invalid UTF-8 at byte " + before.length));
   }
 
+  static Stream<Arguments> routesAndEscapes() {
+    return ROUTES.stream()
+        .flatMap(
+            route ->
+                Stream.of("\\ud800", "\\udfff", "x\\udbff\\u0041", "\\udc00\\ud800")
+                    .map(escape -> Arguments.of(route.name(), escape, route)));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("routesAndEscapes")
+  void should_refuse_an_unpaired_surrogate_escape_instead_of_storing_a_replacement(
+      String routeName, String escape, Route route) throws Exception {
+    Buffer body = Buffer.buffer(route.before() + escape + route.after());
+    int at = route.before().length() + escape.indexOf('\\');
+
+    HttpResponse<Buffer> response = await(post(route, body, sign(body)));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getString("error"))
+        .isEqualTo(
+            "body: unpaired surrogate escape "
+                + escape.substring(escape.indexOf('\\'), escape.indexOf('\\') + 6)
+                + " at byte "
+                + at
+                + ": JSON strings must be Unicode text");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("routes")
+  void should_accept_a_surrogate_pair_escape(String routeName, Route route) throws Exception {
+    Buffer body = Buffer.buffer(route.before() + "\\ud83d\\ude00 \\\\ud800" + route.after());
+
+    HttpResponse<Buffer> response = await(post(route, body, sign(body)));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isBetween(200, 202);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("routes")
   void should_accept_well_formed_utf8_up_to_the_last_code_point(String routeName, Route route)

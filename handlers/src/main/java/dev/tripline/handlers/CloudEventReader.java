@@ -192,6 +192,7 @@ public final class CloudEventReader {
     if (isJson(media)) {
       JsonDepth.requireAtMost(body, limits.maxJsonDepth());
       Utf8.requireValid(body);
+      UnicodeEscapes.requirePaired(body);
       Object value;
       try {
         value = Json.decodeValue(body);

@@ -135,6 +135,7 @@ public final class EventBatchReader {
       throw malformed("empty body");
     }
     Utf8.requireValid(body);
+    UnicodeEscapes.requirePaired(body);
     try {
       Object value = Json.decodeValue(body);
       if (value == null) {
