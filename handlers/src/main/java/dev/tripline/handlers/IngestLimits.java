@@ -138,6 +138,11 @@ public record IngestLimits(
   public HttpServerOptions applyTo(HttpServerOptions options) {
     options.setMaxWebSocketMessageSize(maxBodyBytes);
     options.setMaxWebSocketFrameSize(maxBodyBytes);
+    // no permessage-deflate: the size limits count compressed bytes, so a small frame could
+    // inflate to any size; and without an extension a frame with RSV1 set is the protocol error
+    // RFC 6455 says it is, not a frame read as if the bit were clear
+    options.setPerMessageWebSocketCompressionSupported(false);
+    options.setPerFrameWebSocketCompressionSupported(false);
     return options;
   }
 

@@ -13,8 +13,19 @@ import java.util.List;
  */
 final class CodecFuzzCases {
 
-  /** One raw request; {@code fresh} the ids it stores if the server takes it as a valid event. */
-  record CodecCase(int index, String input, byte[] request, FuzzExpect expect, List<String> fresh) {
+  /**
+   * One raw request; {@code fresh} the ids it stores if the server takes it as a valid event. A
+   * {@code droppable} one breaks the framing of a body already being read (a bad chunk): the codec
+   * cannot tell where the next request would start, and Vert.x closes the connection before any
+   * answer is flushed, so a close without a response is the documented outcome too.
+   */
+  record CodecCase(
+      int index,
+      String input,
+      byte[] request,
+      FuzzExpect expect,
+      List<String> fresh,
+      boolean droppable) {
     String describe() {
       return "case #"
           + index
@@ -76,7 +87,7 @@ final class CodecFuzzCases {
                     + auth
                     + "Content-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{}")));
     cases.add(
-        invalid(
+        droppable(
             n++,
             "chunk size zz",
             raw(
@@ -84,7 +95,7 @@ final class CodecFuzzCases {
                     + auth
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")));
     cases.add(
-        invalid(
+        droppable(
             n++,
             "chunk data without its CRLF",
             raw(
@@ -92,7 +103,7 @@ final class CodecFuzzCases {
                     + auth
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n")));
     cases.add(
-        invalid(
+        droppable(
             n++,
             "a 9000-byte chunk extension",
             raw(
@@ -225,10 +236,14 @@ final class CodecFuzzCases {
   }
 
   private static CodecCase invalid(int index, String input, byte[] request) {
-    return new CodecCase(index, input, request, INVALID, List.of(FuzzTemplate.id(index, 0)));
+    return new CodecCase(index, input, request, INVALID, List.of(FuzzTemplate.id(index, 0)), false);
+  }
+
+  private static CodecCase droppable(int index, String input, byte[] request) {
+    return new CodecCase(index, input, request, INVALID, List.of(FuzzTemplate.id(index, 0)), true);
   }
 
   private static CodecCase either(int index, String input, byte[] request) {
-    return new CodecCase(index, input, request, EITHER, List.of(FuzzTemplate.id(index, 0)));
+    return new CodecCase(index, input, request, EITHER, List.of(FuzzTemplate.id(index, 0)), false);
   }
 }

@@ -167,6 +167,8 @@ final class HttpFuzzRun {
                           Kind.NO_RESPONSE,
                           group,
                           c.describe() + " -> " + done.cause().getMessage());
+                    } else if (done.result().status() < 0 && c.droppable()) {
+                      outcome = Outcome.REFUSED;
                     } else if (done.result().status() < 0) {
                       failures.add(
                           Kind.NO_RESPONSE,
