@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A quiet {@code /v1/stream} client (a browser cannot send pings of its own) outlives {@code
  * http.idle-timeout}: the gateway pings every open stream at half the timeout, and the ping and the
- * client's pong are the traffic the timeout looks for.
+ * client's pong are the traffic the timeout looks for. A client that answers nothing, not even the
+ * pings, is gone, and its socket is closed.
  */
 @ExtendWith(io.vertx.junit5.VertxExtension.class)
 class StreamKeepAliveGatewayTest {
@@ -81,5 +82,28 @@ class StreamKeepAliveGatewayTest {
                 .put("seq", 1)
                 .put("accepted", 1)
                 .put("duplicates", 0));
+  }
+
+  @Test
+  void should_close_a_stream_whose_client_answers_no_ping(Vertx vertx) throws Exception {
+    gateway =
+        await(
+            new TestGateway(dir)
+                .http(
+                    """
+                    idle-timeout: 400ms
+                    request-read-timeout: 1h
+                    """)
+                .start(vertx));
+    // a raw client: it upgrades, then never reads a frame nor sends one, so no pong either
+    RawConnection silent = await(RawConnection.open(vertx, gateway.httpPort()));
+    await(
+        silent.write(
+            "GET /v1/stream HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+
+    await(silent.closed());
+
+    assertThat(silent.text()).startsWith("HTTP/1.1 101 ").contains("keep-alive: no answer to ping");
   }
 }

@@ -3,7 +3,6 @@ package dev.tripline.handlers;
 import dev.tripline.handlers.access.IngestAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message over {@link IngestLimits#maxBodyBytes()}, in one frame or several, closes the socket
  * with 1009 (message too big), and a text message that is not UTF-8 with 1007 (invalid payload), as
- * RFC 6455 prescribes: the frames are assembled by {@link FrameAssembler}.
+ * RFC 6455 prescribes: the frames are assembled by {@link FrameAssembler}. Open sockets are pinged
+ * by a {@link StreamKeepAlive}, which closes one whose client stopped answering.
  */
 public final class StreamHandler implements Handler<RoutingContext> {
 
@@ -113,7 +113,13 @@ public final class StreamHandler implements Handler<RoutingContext> {
     FrameAssembler messages =
         new FrameAssembler(
             limits.maxBodyBytes(), socket, observer, session::onText, session::onBinary);
-    ws.frameHandler(messages);
+    StreamKeepAlive pings =
+        StreamKeepAlive.start(ctx.vertx(), ws, keepAlive, session::readingPaused);
+    ws.frameHandler(
+        frame -> {
+          pings.heard();
+          messages.handle(frame);
+        });
     ws.drainHandler(v -> session.onDrain());
     ws.exceptionHandler(
         err -> {
@@ -121,12 +127,9 @@ public final class StreamHandler implements Handler<RoutingContext> {
             LOG.debug("websocket error [client: {}, error: {}]", clientIp, err.getMessage());
           }
         });
-    // a quiet client (a browser cannot send pings) must not be taken for a dead one by the idle
-    // timeout: the ping is traffic, and the client's pong too
-    long pings = ctx.vertx().setPeriodic(keepAlive.toMillis(), id -> ws.writePing(Buffer.buffer()));
     ws.closeHandler(
         v -> {
-          ctx.vertx().cancelTimer(pings);
+          pings.stop();
           session.onClose();
         });
     ws.shutdownHandler(v -> session.onShutdown());

@@ -106,6 +106,11 @@ final class StreamSession {
     }
   }
 
+  /** Whether the session stopped reading the socket (backpressure, shutdown). */
+  boolean readingPaused() {
+    return paused;
+  }
+
   /** The transport can take writes again. */
   void onDrain() {
     updateReading();
