@@ -1,11 +1,13 @@
 package dev.tripline.gateway;
 
 import dev.tripline.detectors.KeyRefusal;
+import dev.tripline.handlers.LogThrottle;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,34 +24,23 @@ final class KeyRefusalLog {
 
   private static final Logger log = LoggerFactory.getLogger(KeyRefusalLog.class);
 
-  private final InstantSource clock;
-  private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final Map<String, LogThrottle> throttles = new ConcurrentHashMap<>();
 
   KeyRefusalLog(InstantSource clock) {
-    this.clock = clock;
+    this.nanoTime = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
   }
 
   /** Counts a refusal and logs it if the rule and reason have not been logged for a while. */
   void refused(String ruleId, KeyRefusal reason) {
-    Tally tally = tallies.computeIfAbsent(ruleId + ' ' + reason.label(), k -> new Tally());
-    Instant now = clock.instant();
-    synchronized (tally) {
-      tally.refused++;
-      if (tally.loggedAt != null && now.isBefore(tally.loggedAt.plus(INTERVAL))) {
-        return;
-      }
+    long left =
+        throttles
+            .computeIfAbsent(
+                ruleId + ' ' + reason.label(), k -> new LogThrottle(INTERVAL, nanoTime))
+            .admit();
+    if (left >= 0) {
       log.warn(
-          "refuse new keys [rule: {}, reason: {}, refused: {}]",
-          ruleId,
-          reason.label(),
-          tally.refused);
-      tally.refused = 0;
-      tally.loggedAt = now;
+          "refuse new keys [rule: {}, reason: {}, refused: {}]", ruleId, reason.label(), left + 1);
     }
-  }
-
-  private static final class Tally {
-    long refused;
-    Instant loggedAt;
   }
 }

@@ -1,6 +1,7 @@
 package dev.tripline.gateway.http;
 
 import dev.tripline.handlers.LogText;
+import dev.tripline.handlers.LogThrottle;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;

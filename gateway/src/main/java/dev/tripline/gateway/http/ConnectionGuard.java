@@ -2,6 +2,7 @@ package dev.tripline.gateway.http;
 
 import dev.tripline.handlers.ErrorHandler;
 import dev.tripline.handlers.LogText;
+import dev.tripline.handlers.LogThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;

@@ -8,7 +8,7 @@
  * ({@link dev.tripline.gateway.http.ConnectionLimits}). {@link
  * dev.tripline.gateway.http.CodecErrors} answers the codec's refusals (414, 431, 400) as the JSON
  * error every route answers with, and logs its failures as one WARN line at most every 10 s ({@link
- * dev.tripline.gateway.http.LogThrottle}). What happens is counted through {@link
+ * dev.tripline.handlers.LogThrottle}). What happens is counted through {@link
  * dev.tripline.gateway.http.HttpObserver}.
  */
 package dev.tripline.gateway.http;

@@ -1,14 +1,14 @@
-package dev.tripline.gateway.http;
+package dev.tripline.handlers;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
  * Lets one log line through per interval and counts the rest, so that a client repeating a bad
- * request cannot flood the log: the next line that goes through says how many were left out.
- * Thread-safe: server instances on several event loops share one.
+ * request, or a flood of forged keys, cannot flood the log: the next line that goes through says
+ * how many were left out. Thread-safe: server instances on several event loops share one.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
   private final long intervalNanos;
   private final LongSupplier nanoTime;
@@ -19,7 +19,7 @@ final class LogThrottle {
   /**
    * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime})
    */
-  LogThrottle(Duration interval, LongSupplier nanoTime) {
+  public LogThrottle(Duration interval, LongSupplier nanoTime) {
     this.intervalNanos = interval.toNanos();
     this.nanoTime = nanoTime;
   }
@@ -28,7 +28,7 @@ final class LogThrottle {
    * @return -1 when this line is to be left out (it is counted), else the number of lines left out
    *     since the last one that went through
    */
-  synchronized long admit() {
+  public synchronized long admit() {
     long now = nanoTime.getAsLong();
     if (logged && now - lastLogged < intervalNanos) {
       suppressed++;

@@ -1,4 +1,4 @@
-package dev.tripline.gateway.http;
+package dev.tripline.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
